@@ -1,0 +1,72 @@
+"""The command line: help for every command, clear messages and exit code 2 for bad input."""
+
+import os
+
+import pytest
+from typer.testing import CliRunner
+
+from xlfin.cli import app
+
+runner = CliRunner()
+
+
+def run(*args):
+    return runner.invoke(app, list(args))
+
+
+def test_help_for_every_command():
+    res = run("--help")
+    assert res.exit_code == 0
+    for cmd in app.registered_commands:
+        name = cmd.name or cmd.callback.__name__
+        r = run(name, "--help")
+        assert r.exit_code == 0, name
+        assert cmd.callback.__doc__, f"{name} has no help text"
+
+
+def test_template_writes_and_lists(tmp_path):
+    out = tmp_path / "t.xlsx"
+    res = run("template", "-o", str(out))
+    assert res.exit_code == 0, res.output
+    assert out.exists()
+    assert "公开11表" in res.output
+
+
+def test_template_refuses_existing_file(tmp_path):
+    out = tmp_path / "t.xlsx"
+    out.write_bytes(b"keep me")
+    res = run("template", "-o", str(out))
+    assert res.exit_code == 2
+    assert "输出文件已存在" in res.output and "--force" in res.output
+    assert out.read_bytes() == b"keep me"
+    assert run("template", "-o", str(out), "--force", "-q").exit_code == 0
+    assert out.read_bytes()[:2] == b"PK"
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (("--profile", "nope"), "未知的格式（profile）“nope”"),
+        (("--year", "2019"), "不适用于 2019 年度"),
+    ],
+)
+def test_template_bad_profile_or_year(tmp_path, args, message):
+    res = run("template", "-o", str(tmp_path / "x.xlsx"), *args)
+    assert res.exit_code == 2
+    assert message in res.output
+    assert "Traceback" not in res.output
+    assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_template_missing_folder(tmp_path):
+    res = run("template", "-o", str(tmp_path / "no" / "x.xlsx"))
+    assert res.exit_code == 2
+    assert "输出文件夹不存在" in res.output
+
+
+def test_template_unwritable_folder(tmp_path, monkeypatch):
+    # root may write anywhere, so the permission answer is simulated
+    monkeypatch.setattr(os, "access", lambda *a, **k: False)
+    res = run("template", "-o", str(tmp_path / "x.xlsx"))
+    assert res.exit_code == 2
+    assert "没有写入权限" in res.output

@@ -1,0 +1,109 @@
+"""The built template: structure, styles, protection, and the copy kept in templates/."""
+
+from pathlib import Path
+
+import python_calamine
+from openpyxl import load_workbook
+
+from xlfin.layout import sheet_layout
+from xlfin.profile import load_profile
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_sheets_in_profile_order_in_both_readers(built_template, profile):
+    names = [s.name for s in profile.sheets]
+    assert load_workbook(built_template).sheetnames == names
+    assert python_calamine.CalamineWorkbook.from_path(built_template).sheet_names == names
+
+
+def test_every_text_comes_from_the_profile(built_template, profile):
+    """Each non-empty cell is a static of the layout, at its position, and nothing else."""
+    wb = python_calamine.CalamineWorkbook.from_path(built_template)
+    for s in profile.sheets:
+        lay = sheet_layout(profile, s.id)
+        expected = {(st.row, st.col): st.text for st in lay.statics}
+        rows = wb.get_sheet_by_name(s.name).to_python(skip_empty_area=False)
+        found = {
+            (r + 1, c + 1): str(v)
+            for r, row in enumerate(rows)
+            for c, v in enumerate(row)
+            if v not in ("", None)
+        }
+        assert found == expected, s.id
+
+
+def test_table_headers(built_template):
+    ws = load_workbook(built_template)["收入支出决算总表"]
+    assert ws["A1"].value == "收入支出决算总表"
+    assert "A1:F1" in {str(r) for r in ws.merged_cells.ranges}
+    assert ws["F2"].value == "公开01表"
+    assert (ws["A3"].value, ws["F3"].value) == ("编制单位：", "金额单位：万元")
+    assert [ws["A5"].value, ws["B5"].value, ws["C5"].value] == ["项目", "行次", "决算数"]
+    assert ws["A6"].value == "栏次" and ws["C6"].value == "1" and ws["F6"].value == "2"
+    assert ws["A7"].value == "一、一般公共预算财政拨款收入"
+    assert ws["D7"].value == "一、一般公共服务支出"
+    # the totals line up on both sides
+    row = {ws.cell(r, 1).value: r for r in range(7, 40)}
+    assert ws.cell(row["本年收入合计"], 4).value == "本年支出合计"
+    assert ws.cell(row["总计"], 4).value == "总计"
+
+
+def test_multilevel_headers_t10(built_template):
+    ws = load_workbook(built_template)["财政拨款三公经费支出决算表"]
+    merged = {str(r) for r in ws.merged_cells.ranges}
+    assert ws["B4"].value == "预算数" and "B4:G4" in merged
+    assert ws["D5"].value == "公务用车购置及运行维护费" and "D5:F5" in merged
+    assert ws["B5"].value == "合计" and "B5:B6" in merged
+    assert [ws.cell(6, c).value for c in (4, 5, 6)] == [
+        "小计",
+        "公务用车购置费",
+        "公务用车运行维护费",
+    ]
+    assert [ws.cell(7, c).value for c in range(2, 14)] == [str(i) for i in range(1, 13)]
+
+
+def test_formats_protection_validation(built_template, profile):
+    wb = load_workbook(built_template)
+    ws = wb["收入决算表"]
+    lay = sheet_layout(profile, "T02")
+    money = [sl for sl in lay.slots if sl.format == "money"]
+    codes = [sl for sl in lay.slots if sl.format == "code"]
+    assert all(ws.cell(sl.row, sl.col).number_format == "#,##0.00" for sl in money)
+    assert all(ws.cell(sl.row, sl.col).number_format == "@" for sl in codes)
+    assert ws.protection.sheet is True and ws.protection.password is None
+    assert ws.cell(money[5].row, money[5].col).protection.locked is False
+    assert ws["A1"].protection.locked is True
+    dv = ws.data_validations.dataValidation
+    assert dv and dv[0].type == "decimal" and "万元" in dv[0].error
+    assert ws.freeze_panes == "C7"
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
+    assert ws.sheet_properties.pageSetUpPr.fitToPage is True
+    assert ws.column_dimensions["B"].width >= 10
+
+
+def test_computed_cells_are_locked(built_template, profile):
+    ws = load_workbook(built_template)["说明数据"]
+    lay = sheet_layout(profile, "NOTES")
+    computed = [sl for sl in lay.slots if sl.role == "computed"]
+    assert computed
+    assert all(ws.cell(sl.row, sl.col).protection.locked for sl in computed)
+    pct = [sl for sl in computed if sl.format == "pct"]
+    assert all(ws.cell(sl.row, sl.col).number_format == "0.00%" for sl in pct)
+
+
+def test_committed_template_is_current(built_template):
+    """templates/ holds exactly what the builder produces now (byte for byte)."""
+    committed = ROOT / "templates" / "nmg-2023_2023.xlsx"
+    assert committed.read_bytes() == built_template.read_bytes(), (
+        "templates/ is stale: run `xlfin template -o templates/nmg-2023_2023.xlsx --force`"
+    )
+
+
+def test_build_is_reproducible(tmp_path):
+    from xlfin.io.template import write_template
+
+    p = load_profile("nmg-2023")
+    write_template(p, tmp_path / "a.xlsx")
+    write_template(p, tmp_path / "b.xlsx")
+    assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()

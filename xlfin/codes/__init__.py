@@ -1,0 +1,123 @@
+"""Classification code lists (支出功能分类, 部门支出经济分类) shipped as CSV data.
+
+Each row carries the years it is valid for and a confidence grade (C confirmed, H high,
+M medium), so a lookup can say both *what* a code is called and *how sure* we are.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+KINDS = {"functional": "支出功能分类", "economic": "部门支出经济分类"}
+LEVEL_NAMES = {"functional": {3: "类", 5: "款", 7: "项"}, "economic": {3: "类", 5: "款"}}
+
+
+@dataclass(frozen=True)
+class Code:
+    """One classification subject."""
+
+    code: str
+    name: str
+    kind: str
+    valid_from: int | None
+    valid_to: int | None
+    confidence: str
+    note: str = ""
+
+    @property
+    def level(self) -> str:
+        """类, 款 or 项, from the length of the code."""
+        return LEVEL_NAMES[self.kind].get(len(self.code), "?")
+
+    @property
+    def parent(self) -> str | None:
+        """The code one level up (款 → 类, 项 → 款), or None for a 类."""
+        return self.code[:-2] if len(self.code) > 3 else None
+
+    def valid_in(self, year: int) -> bool:
+        """Whether the code exists in the classification of *year*."""
+        if self.valid_from is not None and year < self.valid_from:
+            return False
+        return not (self.valid_to is not None and year > self.valid_to)
+
+
+def level_of(kind: str, code: str) -> str | None:
+    """The level name a code of this length has, or None when the length is impossible."""
+    return LEVEL_NAMES[kind].get(len(code))
+
+
+class CodeList:
+    """All codes of one kind, with lookups by code."""
+
+    def __init__(self, kind: str, codes: list[Code]):
+        self.kind = kind
+        self.title = KINDS[kind]
+        self._by_code = {c.code: c for c in codes}
+
+    def __contains__(self, code: str) -> bool:
+        return code in self._by_code
+
+    def __iter__(self):
+        return iter(self._by_code.values())
+
+    def __len__(self) -> int:
+        return len(self._by_code)
+
+    def get(self, code: str, year: int | None = None) -> Code | None:
+        """The code, or None if unknown (or not valid in *year* when given)."""
+        c = self._by_code.get(code)
+        if c is not None and year is not None and not c.valid_in(year):
+            return None
+        return c
+
+    def name(self, code: str, year: int | None = None) -> str | None:
+        """The subject name of *code*, or None if unknown."""
+        c = self.get(code, year)
+        return c.name if c else None
+
+    def children(self, code: str, year: int | None = None) -> list[Code]:
+        """The codes directly below *code*, in code order."""
+        out = [
+            c
+            for c in self._by_code.values()
+            if c.parent == code and (year is None or c.valid_in(year))
+        ]
+        return sorted(out, key=lambda c: c.code)
+
+    def classes(self, year: int | None = None) -> list[Code]:
+        """Every 类 (3-digit code), in code order."""
+        out = [
+            c
+            for c in self._by_code.values()
+            if len(c.code) == 3 and (year is None or c.valid_in(year))
+        ]
+        return sorted(out, key=lambda c: c.code)
+
+
+def _int_or_none(text: str) -> int | None:
+    text = text.strip()
+    return int(text) if text else None
+
+
+@cache
+def load(kind: str) -> CodeList:
+    """Load the code list of *kind* ('functional' or 'economic')."""
+    if kind not in KINDS:
+        raise KeyError(kind)
+    text = resources.files(__name__).joinpath(f"{kind}.csv").read_text(encoding="utf-8")
+    codes = [
+        Code(
+            code=row["code"].strip(),
+            name=row["name"].strip(),
+            kind=kind,
+            valid_from=_int_or_none(row["valid_from"]),
+            valid_to=_int_or_none(row["valid_to"]),
+            confidence=row["confidence"].strip(),
+            note=row.get("note", "").strip(),
+        )
+        for row in csv.DictReader(text.splitlines())
+    ]
+    return CodeList(kind, codes)

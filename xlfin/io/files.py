@@ -1,0 +1,67 @@
+"""Writing files safely: atomic replace and byte-reproducible .xlsx packages."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
+_CORE_TIMES = re.compile(
+    rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:(created|modified)>)"
+)
+
+
+class OutputError(Exception):
+    """The output path cannot be written (exists without --force, folder missing, no permission)."""
+
+
+def check_output(path: Path, force: bool) -> None:
+    """Refuse to overwrite unless *force*; refuse a missing or unwritable folder."""
+    if path.exists() and path.is_dir():
+        raise OutputError(f"输出路径是一个文件夹：{path} / output path is a directory")
+    if path.exists() and not force:
+        raise OutputError(
+            f"输出文件已存在：{path}（如需覆盖请加 --force）/ output exists, use --force to overwrite"
+        )
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.exists():
+        raise OutputError(f"输出文件夹不存在：{parent} / output folder does not exist")
+    if not os.access(parent, os.W_OK):
+        raise OutputError(f"没有写入权限：{parent} / output folder is not writable")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise OutputError(f"没有写入权限：{path} / output file is not writable")
+
+
+def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+    """Call *write* on a temporary file beside *path*, then rename it over *path*."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=".xlfin-", suffix=path.suffix, dir=path.parent or ".")
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def normalize_xlsx(path: Path, stamp: str = "2000-01-01T00:00:00Z") -> None:
+    """Make an .xlsx byte-reproducible: fixed zip times and fixed document dates."""
+    path = Path(path)
+    with zipfile.ZipFile(path) as zin:
+        items = [(info, zin.read(info.filename)) for info in zin.infolist()]
+    tmp = path.with_name(path.name + ".norm")
+    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info, data in items:
+            if info.filename == "docProps/core.xml":
+                data = _CORE_TIMES.sub(rb"\g<1>" + stamp.encode() + rb"\g<3>", data)
+            zi = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.external_attr = 0o600 << 16
+            zout.writestr(zi, data)
+    os.replace(tmp, path)

@@ -1,0 +1,403 @@
+"""Layout profiles: what each sheet of a format looks like, loaded from TOML data.
+
+A profile (``xlfin/profiles/<id>.toml``) lists every sheet in order. A sheet is made of
+blocks; a block is one of
+
+* ``fixed``: rows with stable keys (表一/表四 income and class rows, 表十, 表十一, 说明数据);
+* ``classified``: 类/款/项 rows the accountant enters by 科目编码, with a 合计 row;
+* ``economic``: one row per 部门支出经济分类 类 and 款 (表六, 表七), from the code list;
+* ``form``: label/value fields (封面, 部门概况, 说明数据 counts and texts);
+* ``list``: a repeated row of columns (决算单位构成, 名词解释).
+
+The template builder, the reader, the rules and the narrative all read the same objects,
+so a new year or region is a new file, not new code.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+from xlfin import codes
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+CN_ORDINALS = "一二三四五六七八九十"
+
+
+def cn_ordinal(n: int) -> str:
+    """Chinese ordinal used in published row labels: 1 → 一, 11 → 十一, 24 → 二十四."""
+    if n <= 0 or n >= 100:
+        raise ValueError(n)
+    tens, ones = divmod(n, 10)
+    out = ""
+    if tens:
+        out = ("" if tens == 1 else CN_ORDINALS[tens - 1]) + "十"
+    if ones:
+        out += CN_ORDINALS[ones - 1]
+    return out
+
+
+class ProfileError(Exception):
+    """A profile name or year that does not exist, or a profile file that is malformed."""
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """A value column of a block."""
+
+    key: str
+    label: str
+    lanci: int | None = None
+    path: tuple[str, ...] = ()
+    sum: tuple[str, ...] = ()
+    role: str = "input"  # input | computed
+    format: str = "money"  # money | pct | text | int
+
+    @property
+    def is_total(self) -> bool:
+        return bool(self.sum)
+
+
+@dataclass(frozen=True)
+class RowSpec:
+    """A row with a stable key (fixed and economic blocks)."""
+
+    key: str
+    label: str
+    code: str | None = None
+    level: str | None = None
+    tail: bool = False
+    sum: tuple[str, ...] = ()
+    indent: int = 0
+    unit: str = "万元"
+    source: str | None = None
+    budget_source: str | None = None
+    share_of: str | None = None
+
+    @property
+    def is_total(self) -> bool:
+        return bool(self.sum)
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """A label/value field of a form block, or a column of a list block."""
+
+    key: str
+    label: str
+    type: str = "text"  # text | longtext | int | money
+
+
+@dataclass(frozen=True)
+class BlockSpec:
+    """A block of a sheet: its kind, headers, columns and rows."""
+
+    key: str
+    type: str
+    heading: str | None = None
+    item_header: str = "项目"
+    line_no: bool = False
+    unit_column: bool = False
+    classification: str | None = None
+    economic: tuple[str, ...] = ()
+    blank_rows: int = 0
+    no_total: bool = False
+    columns: tuple[ColumnSpec, ...] = ()
+    rows: tuple[RowSpec, ...] = ()
+    fields: tuple[FieldSpec, ...] = ()
+    list_rows: int = 0
+
+    def column(self, key: str) -> ColumnSpec:
+        for c in self.columns:
+            if c.key == key:
+                return c
+        raise KeyError(key)
+
+    def row(self, key: str) -> RowSpec:
+        for r in self.rows:
+            if r.key == key:
+                return r
+        raise KeyError(key)
+
+    @property
+    def has_codes(self) -> bool:
+        """Whether rows carry a 科目编码 column (classified and economic blocks)."""
+        return self.type in ("classified", "economic")
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    """One sheet of the workbook."""
+
+    id: str
+    kind: str  # table | form | projects
+    name: str
+    title: str
+    code: str | None = None
+    blocks: tuple[BlockSpec, ...] = ()
+    note: FieldSpec | None = None
+    projects: int = 0
+    indicator_rows: int = 0
+
+    def block(self, key: str) -> BlockSpec:
+        for b in self.blocks:
+            if b.key == key:
+                return b
+        raise KeyError(key)
+
+    def find_row(self, key: str) -> tuple[BlockSpec, RowSpec] | None:
+        for b in self.blocks:
+            for r in b.rows:
+                if r.key == key:
+                    return b, r
+        return None
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A whole layout profile."""
+
+    id: str
+    title: str
+    years: tuple[int, ...]
+    money_unit: str
+    unit_label: str
+    money_label: str
+    classes: tuple[str, ...]
+    sheets: tuple[SheetSpec, ...] = field(default=())
+
+    def sheet(self, sheet_id: str) -> SheetSpec:
+        for s in self.sheets:
+            if s.id == sheet_id:
+                return s
+        raise KeyError(sheet_id)
+
+    @property
+    def tables(self) -> tuple[SheetSpec, ...]:
+        """The official tables (T01…T11), in order."""
+        return tuple(s for s in self.sheets if s.kind == "table")
+
+    @property
+    def year(self) -> int:
+        return self.years[0]
+
+
+def _columns(raw: list[dict]) -> tuple[ColumnSpec, ...]:
+    return tuple(
+        ColumnSpec(
+            key=c["key"],
+            label=c["label"],
+            lanci=c.get("lanci"),
+            path=tuple(c.get("path", ())),
+            sum=tuple(c.get("sum", ())),
+            role=c.get("role", "input"),
+            format=c.get("format", "money"),
+        )
+        for c in raw
+    )
+
+
+def _class_rows(class_codes: tuple[str, ...], year: int) -> list[RowSpec]:
+    fn = codes.load("functional")
+    out = []
+    for i, code in enumerate(class_codes, 1):
+        name = fn.name(code, year)
+        if name is None:
+            raise ProfileError(f"类 {code} 不在 {year} 年的功能分类代码表中")
+        out.append(RowSpec(key=code, label=f"{cn_ordinal(i)}、{name}", code=code, level="类"))
+    return out
+
+
+def _economic_rows(class_codes: tuple[str, ...], year: int) -> list[RowSpec]:
+    ec = codes.load("economic")
+    out = []
+    for code in class_codes:
+        c = ec.get(code, year)
+        if c is None:
+            raise ProfileError(f"经济分类 {code} 不在代码表中")
+        out.append(RowSpec(key=code, label=c.name, code=code, level="类"))
+        for child in ec.children(code, year):
+            out.append(RowSpec(key=child.code, label=child.name, code=child.code, level="款"))
+    return out
+
+
+def _rows(raw: list[dict], class_codes: tuple[str, ...], year: int) -> tuple[RowSpec, ...]:
+    out: list[RowSpec] = []
+    for r in raw:
+        if r.get("from") == "classes":
+            out.extend(_class_rows(class_codes, year))
+            continue
+        parts: list[str] = []
+        for p in r.get("sum", ()):
+            parts.extend(class_codes if p == "@classes" else [p])
+        out.append(
+            RowSpec(
+                key=r["key"],
+                label=r["label"],
+                tail=r.get("tail", False),
+                sum=tuple(parts),
+                indent=r.get("indent", 0),
+                unit=r.get("unit", "万元"),
+                source=r.get("source"),
+                budget_source=r.get("budget_source"),
+                share_of=r.get("share_of"),
+            )
+        )
+    return tuple(out)
+
+
+def _block(raw: dict, class_codes: tuple[str, ...], year: int) -> BlockSpec:
+    btype = raw["type"]
+    rows = _rows(raw.get("rows", []) if btype != "list" else [], class_codes, year)
+    economic = tuple(raw.get("economic", ()))
+    if btype == "economic":
+        rows = tuple(_economic_rows(economic, year)) + rows
+    fields = tuple(
+        FieldSpec(key=f["key"], label=f["label"], type=f.get("type", "text"))
+        for f in raw.get("fields", raw.get("columns", []) if btype == "list" else [])
+    )
+    return BlockSpec(
+        key=raw["key"],
+        type=btype,
+        heading=raw.get("heading"),
+        item_header=raw.get("item_header", "项目"),
+        line_no=raw.get("line_no", False),
+        unit_column=raw.get("unit_column", False),
+        classification=raw.get("classification"),
+        economic=economic,
+        blank_rows=raw.get("blank_rows", 0),
+        no_total=raw.get("no_total", False),
+        columns=_columns(raw.get("columns", [])) if btype != "list" else (),
+        rows=rows,
+        fields=fields,
+        list_rows=raw.get("rows", 0) if btype == "list" else 0,
+    )
+
+
+def available() -> list[str]:
+    """The ids of the profiles shipped with xlfin."""
+    folder = resources.files(__package__ + ".profiles")
+    return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".toml"))
+
+
+@cache
+def load_profile(profile_id: str, year: int | None = None) -> Profile:
+    """Load a profile by id; *year* must be one the profile covers (default: its first)."""
+    if profile_id not in available():
+        raise ProfileError(
+            f"未知的格式（profile）“{profile_id}”；可用：{'、'.join(available())}"
+            f" / unknown profile {profile_id!r}"
+        )
+    text = (
+        resources.files(__package__ + ".profiles")
+        .joinpath(f"{profile_id}.toml")
+        .read_text(encoding="utf-8")
+    )
+    raw = tomllib.loads(text)
+    years = tuple(raw["years"])
+    if year is None:
+        year = years[0]
+    if year not in years:
+        raise ProfileError(
+            f"格式 {profile_id} 不适用于 {year} 年度；适用年度：{'、'.join(map(str, years))}"
+            f" / profile {profile_id} does not cover year {year}"
+        )
+    class_codes = tuple(raw["classes"])
+    sheets = []
+    for s in raw["sheets"]:
+        note = s.get("note")
+        sheets.append(
+            SheetSpec(
+                id=s["id"],
+                kind=s["kind"],
+                name=s["name"],
+                title=s["title"],
+                code=s.get("code"),
+                blocks=tuple(_block(b, class_codes, year) for b in s.get("blocks", [])),
+                note=FieldSpec(key=note["key"], label=note["label"], type="longtext")
+                if note
+                else None,
+                projects=s.get("projects", 0),
+                indicator_rows=s.get("indicator_rows", 0),
+            )
+        )
+    return Profile(
+        id=raw["id"],
+        title=raw["title"],
+        years=(year,) + tuple(y for y in years if y != year),
+        money_unit=raw["money_unit"],
+        unit_label=raw["unit_label"],
+        money_label=raw["money_label"],
+        classes=class_codes,
+        sheets=tuple(sheets),
+    )
+
+
+def check_profile(p: Profile) -> list[str]:
+    """Self-consistency problems of a profile (empty when it is sound)."""
+    problems: list[str] = []
+    ids = [s.id for s in p.sheets]
+    names = [s.name for s in p.sheets]
+    for label, seq in (("sheet id", ids), ("sheet name", names)):
+        dup = {x for x in seq if seq.count(x) > 1}
+        if dup:
+            problems.append(f"duplicate {label}: {sorted(dup)}")
+    for s in p.sheets:
+        if len(s.name) > 31:
+            problems.append(f"{s.id}: sheet name longer than 31 characters: {s.name}")
+        if any(ch in s.name for ch in "[]:*?/\\"):
+            problems.append(f"{s.id}: sheet name has a forbidden character: {s.name}")
+        row_keys: list[str] = []
+        for b in s.blocks:
+            row_keys.extend(r.key for r in b.rows)
+            col_keys = [c.key for c in b.columns]
+            if len(set(col_keys)) != len(col_keys):
+                problems.append(f"{s.id}.{b.key}: duplicate column keys")
+            for c in b.columns:
+                for part in c.sum:
+                    if part not in col_keys:
+                        problems.append(f"{s.id}.{b.key}.{c.key}: sum part {part} missing")
+            fkeys = [f.key for f in b.fields]
+            if len(set(fkeys)) != len(fkeys):
+                problems.append(f"{s.id}.{b.key}: duplicate field keys")
+        if len(set(row_keys)) != len(row_keys):
+            dup = sorted({k for k in row_keys if row_keys.count(k) > 1})
+            problems.append(f"{s.id}: duplicate row keys {dup}")
+        for b in s.blocks:
+            for r in b.rows:
+                for part in r.sum:
+                    if part not in row_keys:
+                        problems.append(f"{s.id}.{r.key}: sum part {part} missing")
+                for ref in (r.source, r.budget_source):
+                    if ref and not _ref_exists(p, ref):
+                        problems.append(f"{s.id}.{r.key}: source {ref} does not exist")
+                if r.share_of and r.share_of not in row_keys:
+                    problems.append(f"{s.id}.{r.key}: share_of {r.share_of} missing")
+    return problems
+
+
+def parse_ref(ref: str) -> tuple[str, str, str]:
+    """Split a cell reference ``T01.income_total.amount`` into (table, row, column)."""
+    table, row, col = ref.split(".")
+    return table, row, col
+
+
+def _ref_exists(p: Profile, ref: str) -> bool:
+    table, row, col = parse_ref(ref)
+    try:
+        sheet = p.sheet(table)
+    except KeyError:
+        return False
+    for b in sheet.blocks:
+        if b.type == "classified" and row == "total" and not b.no_total:
+            return any(c.key == col for c in b.columns)
+        for r in b.rows:
+            if r.key == row:
+                return any(c.key == col for c in b.columns)
+    return False
