@@ -8,7 +8,6 @@ Rows and columns are 1-based, as in Excel.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
 
 from xlfin.profile import BlockSpec, Profile, SheetSpec
 
@@ -322,7 +321,10 @@ def _form_layout(s: SheetSpec) -> SheetLayout:
                 bl.row_pos[row.key] = r
                 statics.append(Static(r, 1, row.label, "label"))
                 for c in b.columns:
-                    role = "computed" if c.role == "computed" else "input"
+                    computed = c.role == "computed" and not (
+                        c.input_without_source and row.source is None
+                    )
+                    role = "computed" if computed else "input"
                     slots.append(Slot(r, bl.value_cols[c.key], role, c.format))
                 r += 1
             bl.data_bottom = r - 1
@@ -468,9 +470,15 @@ def _project_statics(p: int, n: int, statics: list[Static], slots: list[Slot]) -
         slots.append(Slot(t + 1 + i, 2, "input", "longtext", w))
 
 
-@cache
 def sheet_layout(profile: Profile, sheet_id: str) -> SheetLayout:
-    """The layout of one sheet of *profile*."""
+    """The layout of one sheet of *profile* (computed once per profile object)."""
+    cache = profile.layout_cache
+    if sheet_id not in cache:
+        cache[sheet_id] = _compute_layout(profile, sheet_id)
+    return cache[sheet_id]
+
+
+def _compute_layout(profile: Profile, sheet_id: str) -> SheetLayout:
     s = profile.sheet(sheet_id)
     if s.kind == "table":
         return _table_layout(profile, s)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 
 from xlfin import codes
@@ -58,6 +58,7 @@ class ColumnSpec:
     sum: tuple[str, ...] = ()
     role: str = "input"  # input | computed
     format: str = "money"  # money | pct | text | int
+    input_without_source: bool = False  # computed from a table, typed where no table has it
 
     @property
     def is_total(self) -> bool:
@@ -187,6 +188,11 @@ class Profile:
     def year(self) -> int:
         return self.years[0]
 
+    @cached_property
+    def layout_cache(self) -> dict:
+        """Per-object memo for :func:`xlfin.layout.sheet_layout` (not part of equality)."""
+        return {}
+
 
 def _columns(raw: list[dict]) -> tuple[ColumnSpec, ...]:
     return tuple(
@@ -198,6 +204,7 @@ def _columns(raw: list[dict]) -> tuple[ColumnSpec, ...]:
             sum=tuple(c.get("sum", ())),
             role=c.get("role", "input"),
             format=c.get("format", "money"),
+            input_without_source=c.get("input_without_source", False),
         )
         for c in raw
     )
