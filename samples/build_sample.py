@@ -262,7 +262,7 @@ def notes():
         "fiscal_total": {"prior": "1373.20", "budget": "2026.06", "budget_reason": R_REFORM,
                          "reason": "示范区西部计划志愿者工资全部转入高新区发放"},
         "gpb_expense": {"budget": "2026.06"},
-        "sangong_total": {"prior": "0.31", "budget_reason": R_STAFF},
+        "sangong_total": {"budget_reason": R_STAFF},
         "sg_abroad": {"prior": "0", "reason": "无差异"},
         "sg_car_purchase": {"prior": "0", "reason": "无差异"},
         "sg_car_operation": {"prior": "0", "reason": "无差异"},

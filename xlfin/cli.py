@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from xlfin import __version__
 from xlfin.io.files import OutputError, check_output
@@ -148,7 +148,172 @@ def import_json(
     out.print(f"已生成 {output}")
 
 
+class FailOn(str, Enum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def _split(values: list[str] | None) -> list[str]:
+    out: list[str] = []
+    for v in values or []:
+        out.extend(x.strip() for x in v.split(",") if x.strip())
+    return out
+
+
+@app.command()
+def check(
+    files: Annotated[list[Path], typer.Argument(help="要校验的 .xlsx 工作簿（可多个）。")],
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", help="输出格式：text 或 json。")
+    ] = OutputFormat.text,
+    select: Annotated[
+        list[str] | None, typer.Option("--select", help="只运行这些规则（按编号前缀，如 T,X1）。")
+    ] = None,
+    ignore: Annotated[
+        list[str] | None, typer.Option("--ignore", help="跳过这些规则（按编号前缀）。")
+    ] = None,
+    fail_on: Annotated[
+        FailOn, typer.Option("--fail-on", help="达到此级别的发现时退出码为 1。")
+    ] = FailOn.error,
+    exit_zero: Annotated[bool, typer.Option("--exit-zero", help="有发现也以 0 退出。")] = False,
+    mark: Annotated[
+        bool, typer.Option("--mark", help="在工作簿中标注：校验结果表、单元格底色和批注。")
+    ] = False,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="--mark 的输出文件（不改动原文件）。")
+    ] = None,
+    in_place: Annotated[bool, typer.Option("--in-place", help="--mark 直接写回原文件。")] = False,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件。")] = False,
+    profile: Annotated[str, typer.Option("--profile", help="表样格式。")] = "nmg-2023",
+    year: Annotated[int | None, typer.Option("--year", help="决算年度。")] = None,
+) -> None:
+    """校验工作簿：表内、表间勾稽关系，结构，说明数据与绩效自评表。退出码 0 无问题，1 有达到 --fail-on 级别的发现，2 无法读取或用法错误。"""
+    import json
+
+    from xlfin.io.reader import ReadError, read_book
+    from xlfin.rules import run
+    from xlfin.rules.engine import RANK
+
+    if mark and not (output or in_place):
+        fail("--mark 需要 -o 输出文件或 --in-place / --mark needs -o FILE or --in-place")
+    if mark and len(files) != 1:
+        fail("--mark 一次只能处理一个工作簿 / --mark takes one workbook")
+    if (output or in_place) and not mark:
+        fail("-o 和 --in-place 只与 --mark 一起使用 / -o and --in-place go with --mark")
+    try:
+        prof = load_profile(profile, year)
+    except ProfileError as e:
+        fail(str(e))
+    sel, ign = _split(select), _split(ignore)
+    unreadable = False
+    worst = None
+    all_findings = []
+    counts = {"error": 0, "warning": 0, "info": 0}
+    for path in files:
+        try:
+            book = read_book(path, prof)
+        except ReadError as e:
+            err.print(f"{path}: [bold red]无法读取[/]：{e}", soft_wrap=True)
+            unreadable = True
+            continue
+        report = run(book, prof, sel, ign)
+        for k, v in report.counts().items():
+            counts[k] += v
+        for f in report.findings:
+            if worst is None or RANK[f.severity] < RANK[worst]:
+                worst = f.severity
+            all_findings.append((str(path), f))
+        if mark:
+            _mark(path, output, in_place, force, report)
+    if output_format == OutputFormat.json:
+        data = [
+            {
+                "file": file,
+                "id": f.id,
+                "severity": f.severity,
+                "sheet": f.sheet,
+                "cell": f.cell,
+                "message": f.message,
+                "related": list(f.related),
+                "expected": f.expected,
+                "actual": f.actual,
+            }
+            for file, f in all_findings
+        ]
+        typer.echo(json.dumps({"findings": data, "counts": counts}, ensure_ascii=False, indent=1))
+    else:
+        for file, f in all_findings:
+            where = f"{f.sheet}!{f.cell}" if f.cell else (f.sheet or "")
+            typer.echo(f"{file}:{where}: {f.id} {f.severity} {f.message}")
+        n = sum(counts.values())
+        typer.echo(
+            f"共 {n} 条：错误 {counts['error']}，警告 {counts['warning']}，提示 {counts['info']}"
+            f"（{len(files)} 个文件）"
+        )
+    if unreadable:
+        raise typer.Exit(2)
+    if not exit_zero and worst is not None and RANK[worst] <= RANK[fail_on.value]:
+        raise typer.Exit(1)
+
+
+def _mark(path: Path, output: Path | None, in_place: bool, force: bool, report) -> None:
+    from xlfin.io.apply import apply_file, read_mark_state
+    from xlfin.marks import mark_writes
+
+    target = path if in_place else output
+    try:
+        if not in_place:
+            if output.resolve() == path.resolve():
+                fail("输出文件与输入相同；要改写原文件请用 --in-place / use --in-place")
+            check_output(output, force)
+
+        def writes_for(wb):
+            cells = [(f.sheet, f.cell) for f in report.findings if f.sheet and f.cell]
+            previous, fills = read_mark_state(wb, cells)
+            return mark_writes(report, previous, fills)
+
+        apply_file(path, target, writes_for)
+    except OutputError as e:
+        fail(str(e))
+    except OSError as e:
+        fail(f"无法写入 {target}：{e.strerror or e}")
+    err.print(f"已标注：{target}")
+
+
+@app.command()
+def rules(
+    rule_id: Annotated[str | None, typer.Argument(help="规则编号，如 T101。")] = None,
+) -> None:
+    """列出全部校验规则；给出编号时显示该规则的说明。"""
+    from xlfin.rules import RULES
+
+    if rule_id:
+        r = RULES.get(rule_id.upper())
+        if r is None:
+            fail(f"没有编号为 {rule_id} 的规则 / unknown rule")
+        typer.echo(f"{r.id} [{r.severity}] {r.title}\n")
+        typer.echo(r.doc)
+        return
+    from rich.table import Table
+
+    t = Table(title=f"xlfin 校验规则（{len(RULES)} 条）")
+    t.add_column("编号")
+    t.add_column("级别")
+    t.add_column("规则")
+    for r in sorted(RULES.values(), key=lambda r: r.id):
+        t.add_row(r.id, r.severity, r.title)
+    out.print(t)
+
+
 def _print_sheets(prof, output: Path) -> None:
+    from rich.table import Table
+
     from xlfin.layout import sheet_layout
 
     t = Table(title=f"{output}（{prof.title}，{prof.year} 年度）")

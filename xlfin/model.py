@@ -114,6 +114,10 @@ class Table:
         r = self.rows.get(key)
         return None if r is None else r.cells.get(col)
 
+    def amount(self, key: str, col: str) -> Decimal | None:
+        v = self.get(key, col)
+        return v if isinstance(v, Decimal) else None
+
     def where(self, key: str, col: str) -> Source | None:
         """Address of a cell, blank or not (None when the row was not read)."""
         r = self.rows.get(key)
@@ -180,3 +184,30 @@ class Book:
 
     def table(self, table_id: str) -> Table:
         return self.tables[table_id]
+
+
+def iter_cells(book: Book):
+    """Every (kind, Cell) of a book: table cells, unit names and notes, form fields, list
+    items, and 绩效自评 cells."""
+    for t in book.tables.values():
+        yield "unit_name", t.unit_name
+        yield "note", t.note
+        for row in t.rows.values():
+            for cell in row.cells.values():
+                yield "table", cell
+    for fields in book.forms.values():
+        for cell in fields.values():
+            yield "form", cell
+    for items in book.lists.values():
+        for item in items:
+            for cell in item.values():
+                yield "list", cell
+    for p in book.projects:
+        for cell in p.fields.values():
+            yield "project", cell
+        for fund in p.funds.values():
+            for cell in fund.values():
+                yield "project", cell
+        for ind in p.indicators:
+            for cell in ind.cells.values():
+                yield "project", cell

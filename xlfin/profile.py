@@ -80,6 +80,7 @@ class RowSpec:
     source: str | None = None
     budget_source: str | None = None
     share_of: str | None = None
+    needs_budget_reason: bool = False
 
     @property
     def is_total(self) -> bool:
@@ -254,6 +255,7 @@ def _rows(raw: list[dict], class_codes: tuple[str, ...], year: int) -> tuple[Row
                 source=r.get("source"),
                 budget_source=r.get("budget_source"),
                 share_of=r.get("share_of"),
+                needs_budget_reason=r.get("needs_budget_reason", False),
             )
         )
     return tuple(out)

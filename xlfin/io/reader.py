@@ -13,8 +13,6 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
-from openpyxl.utils import get_column_letter
-
 from xlfin.io.xlsx import ReadError, formulas_without_value, load_values, open_checks
 from xlfin.layout import (
     PROJECT_FUND_COLS,
@@ -25,7 +23,17 @@ from xlfin.layout import (
     BlockLayout,
     sheet_layout,
 )
-from xlfin.model import Book, Cell, Indicator, Problem, Project, Row, Source, Table
+from xlfin.model import (
+    Book,
+    Cell,
+    Indicator,
+    Problem,
+    Project,
+    Row,
+    Source,
+    Table,
+    column_letter,
+)
 from xlfin.profile import BlockSpec, Profile, SheetSpec, load_profile
 from xlfin.values import (
     from_float,
@@ -43,13 +51,13 @@ HEADER_SCAN_ROWS = 20
 
 
 _new_source = tuple.__new__  # Source(...) without the NamedTuple's Python-level __new__
-_LETTERS = [""] + [get_column_letter(i) for i in range(1, 703)]
+_LETTERS = [""] + [column_letter(i) for i in range(1, 703)]
 
 
 def addr(row: int, col: int) -> str:
     if col < 703:
         return _LETTERS[col] + str(row)
-    return get_column_letter(col) + str(row)
+    return column_letter(col) + str(row)
 
 
 class SheetGrid:

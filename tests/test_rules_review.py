@@ -1,0 +1,430 @@
+"""S, P and N rules: one GOOD and one BAD minimal book each, asserting the exact findings."""
+
+from decimal import Decimal
+
+from rulekit import PROFILE, found, make
+
+from xlfin.model import Problem
+from xlfin.rules import run
+
+T02 = "收入决算表"
+T05 = "一般公共预算财政拨款支出决算表"
+T08 = "政府性基金预算财政拨款收入支出决算表"
+NOTES = "说明数据"
+PERF = "绩效自评"
+
+
+def with_problem(kind, sheet="收入支出决算总表", cell="C7"):
+    book = make({"T01": {"gpb": "1"}})
+    book.problems.append(Problem(kind, sheet, cell, "x", "y", f"问题 {kind}"))
+    return book
+
+
+def test_S001_to_S008_and_S013_report_reading_problems():
+    cases = {
+        "S001": "missing_sheet",
+        "S002": "renamed_sheet",
+        "S003": "header_changed",
+        "S004": "unknown_row",
+        "S005": "missing_row",
+        "S006": "duplicate_code",
+        "S007": "not_number",
+        "S008": "formula_no_value",
+        "S013": "bad_code",
+    }
+    severity = {"S002": "warning", "S003": "warning", "S004": "warning", "S005": "warning"}
+    clean = make({"T01": {"gpb": "1"}})
+    for rid, kind in cases.items():
+        assert found(clean, rid) == [], rid
+        assert found(with_problem(kind), rid) == [
+            (rid, severity.get(rid, "error"), "收入支出决算总表!C7")
+        ], rid
+    assert found(with_problem("duplicate_row"), "S006") == [
+        ("S006", "error", "收入支出决算总表!C7")
+    ]
+    assert found(with_problem("missing_code"), "S013") == [("S013", "error", "收入支出决算总表!C7")]
+
+
+def test_S009_decimals():
+    assert found(make({"T01": {"gpb": "1.25", "other": "1.250"}}), "S009") == []
+    bad = make({"T01": {"gpb": "1.255"}})
+    assert found(bad, "S009") == [("S009", "warning", "收入支出决算总表!C7")]
+
+
+def test_S010_negative():
+    assert found(make({"T01": {"gpb": "0"}}), "S010") == []
+    assert found(make({"T01": {"gpb": "-1"}}), "S010") == [("S010", "error", "收入支出决算总表!C7")]
+
+
+def test_S011_unknown_code_is_year_aware():
+    assert found(make({"T05": {"201": {"total": "1"}}}), "S011") == []
+    bad = make({"T05": {"201": {"total": "1"}, "20139": {"total": "1"}, "2019999": {"total": "1"}}})
+    assert found(bad, "S011") == [
+        ("S011", "warning", f"{T05}!A9"),
+        ("S011", "warning", f"{T05}!A10"),
+    ]
+    assert found(make({"T05": {"20139": {"total": "1"}}}, year=2024), "S011") == []
+
+
+def test_S012_name_mismatch():
+    assert found(make({"T05": {"210": {"total": "1", "_name": "卫生健康支出"}}}), "S012") == []
+    bad = make({"T05": {"210": {"total": "1", "_name": "医疗卫生与计划生育支出"}}})
+    assert found(bad, "S012") == [("S012", "warning", f"{T05}!A8")]
+
+
+def test_S014_orphans():
+    assert (
+        found(
+            make(
+                {"T05": {"201": {"total": "1"}, "20131": {"total": "1"}, "2013101": {"total": "1"}}}
+            ),
+            "S014",
+        )
+        == []
+    )
+    bad = make({"T05": {"201": {"total": "1"}, "2013101": {"total": "1"}}})
+    assert found(bad, "S014") == [("S014", "error", f"{T05}!A9")]
+
+
+def test_P101_zero_base_rates():
+    good = make({"NOTES": {"grand_total": {"budget": "10", "completion": "0.5"}}})
+    assert found(good, "P101") == []
+    bad = make(
+        {
+            "NOTES": {
+                "grand_total": {"budget": "0", "completion": "0"},
+                "income_total": {"change_rate": "1"},
+            }
+        }
+    )
+    assert found(bad, "P101") == [
+        ("P101", "warning", f"{NOTES}!I5"),
+        ("P101", "warning", f"{NOTES}!F6"),
+    ]
+
+
+def test_P102_empty_table_statement():
+    good = make(
+        {
+            "T08": {"_note": "本部门无政府性基金预算财政拨款收支，本表为空表。"},
+            "T09": {"total": {"total": "1"}},
+            "T10": {"sangong": {"final_total": "1"}},
+        }
+    )
+    assert found(good, "P102") == []
+    bad = make(
+        {"T08": {}, "T09": {"total": {"total": "1"}}, "T10": {"sangong": {"final_total": "1"}}}
+    )
+    assert found(bad, "P102") == [("P102", "warning", f"{T08}!B24")]
+
+
+def test_P103_statement_with_data():
+    good = make({"T08": {"_note": "本表为空表。"}})
+    assert found(good, "P103") == []
+    bad = make({"T08": {"_note": "本表为空表。", "total": {"total": "1"}}})
+    assert found(bad, "P103") == [("P103", "warning", f"{T08}!B24")]
+
+
+COUNTS = {
+    "abroad_groups": 0,
+    "abroad_people": 0,
+    "car_purchased": 0,
+    "car_stock": 0,
+    "domestic_batches": 13,
+    "domestic_people": 60,
+    "foreign_batches": 0,
+    "foreign_people": 0,
+    "domestic_content": "宣讲餐饮",
+}
+
+
+def test_P104_sangong_counts():
+    good = make(
+        {"NOTES": {"sg_reception_domestic": {"final": "0.68"}}},
+        forms={"NOTES.sangong": dict(COUNTS)},
+    )
+    assert found(good, "P104") == []
+    forms = {
+        "NOTES.sangong": {
+            k: v for k, v in COUNTS.items() if k not in ("domestic_people", "domestic_content")
+        }
+    }
+    bad = make({"NOTES": {"sg_reception_domestic": {"final": "0.68"}}}, forms=forms)
+    assert [f for f in found(bad, "P104")] == [
+        ("P104", "warning", NOTES),
+        ("P104", "warning", NOTES),
+    ]
+    msgs = [f.message for f in run(bad, PROFILE, select=["P104"]).findings]
+    assert msgs == [
+        "未填写国内公务接待人次（没有发生请填 0）",
+        "国内公务接待有支出，应填写开支内容",
+    ]
+
+
+def test_P105_reception_split():
+    good = make(
+        {
+            "T10": {"sangong": {"final_reception": "0.68"}},
+            "NOTES": {
+                "sg_reception_domestic": {"final": "0.68"},
+                "sg_reception_foreign": {"final": "0"},
+            },
+        }
+    )
+    assert found(good, "P105") == []
+    bad = make(
+        {
+            "T10": {"sangong": {"final_reception": "0.68"}},
+            "NOTES": {"sg_reception_domestic": {"final": "0.58"}},
+        }
+    )
+    assert found(bad, "P105") == [("P105", "error", f"{NOTES}!B37")]
+
+
+def test_P106_notes_final_vs_tables():
+    good = make({"T01": {"income_total": "10"}, "NOTES": {"income_total": {"final": "10"}}})
+    assert found(good, "P106") == []
+    bad = make({"T01": {"income_total": "10"}, "NOTES": {"income_total": {"final": "9"}}})
+    assert found(bad, "P106") == [("P106", "warning", f"{NOTES}!B6")]
+
+
+def test_P107_items_in_sync():
+    good = make(
+        {
+            "T05": {"201": {"total": "1"}, "2013101": {"total": "1"}},
+            "NOTES": {
+                "201": {"budget": "1"},
+                "2013101": {"budget": "1"},
+                "2013105": {"budget": "2"},
+            },
+        }
+    )
+    assert found(good, "P107") == []
+    bad = make(
+        {
+            "T05": {"201": {"total": "1"}, "2013101": {"total": "1"}},
+            "NOTES": {"201": {"budget": "1"}, "2013199": {"reason": "x"}},
+        }
+    )
+    assert found(bad, "P107") == [
+        ("P107", "warning", f"{T05}!A9"),
+        ("P107", "warning", f"{NOTES}!A46"),
+    ]
+
+
+def test_P108_class_budget():
+    good = make(
+        {
+            "NOTES": {
+                "gpb_expense": {"budget": "3"},
+                "201": {"budget": "3"},
+                "2013101": {"budget": "1"},
+                "2013105": {"budget": "2"},
+            }
+        }
+    )
+    assert found(good, "P108") == []
+    bad = make(
+        {
+            "NOTES": {
+                "gpb_expense": {"budget": "3"},
+                "201": {"budget": "3"},
+                "2013101": {"budget": "1"},
+            }
+        }
+    )
+    assert found(bad, "P108") == [("P108", "warning", f"{NOTES}!C45")]
+
+
+def test_P109_carry_over():
+    good = make({"T01": {"begin_balance": "5.31"}, "NOTES": {"end_balance": {"prior": "5.31"}}})
+    assert found(good, "P109") == []
+    bad = make({"T01": {"begin_balance": "5.31"}, "NOTES": {"end_balance": {"prior": "6"}}})
+    assert found(bad, "P109") == [("P109", "warning", "收入支出决算总表!C33")]
+
+
+def test_P110_sangong_over_budget():
+    good = make({"T10": {"sangong": {"budget_reception": "1.86", "final_reception": "0.68"}}})
+    assert found(good, "P110") == []
+    bad = make({"T10": {"sangong": {"budget_reception": "0.5", "final_reception": "0.68"}}})
+    assert found(bad, "P110") == [("P110", "warning", "财政拨款三公经费支出决算表!M8")]
+
+
+def test_N101_yoy_reason():
+    good = make(
+        {
+            "T01": {"income_total": "10"},
+            "NOTES": {
+                "income_total": {"prior": "9", "reason": "增加了"},
+                "use_nonfiscal": {"prior": "0"},
+            },
+        }
+    )
+    assert found(good, "N101") == []
+    bad = make({"T01": {"income_total": "10"}, "NOTES": {"income_total": {"prior": "9"}}})
+    assert found(bad, "N101") == [("N101", "warning", f"{NOTES}!K6")]
+
+
+def test_N102_budget_reason():
+    good = make(
+        {
+            "T01": {"income_grand": "10"},
+            "NOTES": {"grand_total": {"budget": "12", "budget_reason": "人员调出"}},
+        }
+    )
+    assert found(good, "N102") == []
+    bad = make({"T01": {"income_grand": "10"}, "NOTES": {"grand_total": {"budget": "12"}}})
+    assert found(bad, "N102") == [("N102", "warning", f"{NOTES}!L5")]
+
+
+def test_N103_item_reason():
+    good = make(
+        {
+            "T05": {"2013101": {"total": "5"}},
+            "NOTES": {"2013101": {"budget": "6", "reason": "人员调出"}, "2013105": {"budget": "0"}},
+        }
+    )
+    assert found(good, "N103") == []
+    bad = make(
+        {
+            "T05": {"2013101": {"total": "5"}},
+            "NOTES": {"2013101": {"budget": "6"}, "2013105": {"budget": "1"}},
+        }
+    )
+    assert found(bad, "N103") == [
+        ("N103", "warning", f"{NOTES}!G45"),
+        ("N103", "warning", f"{NOTES}!G46"),
+    ]
+
+
+def reason_book(text):
+    return make({"NOTES": {"income_total": {"reason": text}}})
+
+
+def test_N201_punctuation():
+    assert found(reason_book("本年无政府性基金收、支、余。"), "N201") == []
+    assert found(reason_book("本年无政府性基金收、支、余。。"), "N201") == [
+        ("N201", "warning", f"{NOTES}!K6")
+    ]
+    assert found(reason_book("增加 41.78%，：本年机构改革"), "N201") == [
+        ("N201", "warning", f"{NOTES}!K6")
+    ]
+
+
+def test_N202_placeholders():
+    assert found(reason_book("人员调出"), "N202") == []
+    assert found(reason_book("XX单位人员调出"), "N202") == [("N202", "warning", f"{NOTES}!K6")]
+    assert found(reason_book("某某原因"), "N202") == [("N202", "warning", f"{NOTES}!K6")]
+
+
+def test_N203_yuan():
+    assert found(reason_book("每人每年发放2000元"), "N203") == []
+    assert found(reason_book("收、支总计各增加 14.4 元"), "N203") == [
+        ("N203", "warning", f"{NOTES}!K6")
+    ]
+    assert found(reason_book("增加 14.4 万元"), "N203") == []
+
+
+def test_N204_repeated_words():
+    assert found(reason_book("舆情监测云服务期未满"), "N204") == []
+    assert found(reason_book("舆情监测云服务服务期未满"), "N204") == [
+        ("N204", "warning", f"{NOTES}!K6")
+    ]
+
+
+def test_N205_traditional():
+    assert found(reason_book("服务期未满"), "N205") == []
+    assert found(reason_book("服务期未滿"), "N205") == [("N205", "warning", f"{NOTES}!K6")]
+
+
+def project(
+    scores,
+    weights,
+    total_score,
+    total_weight="100",
+    labels=None,
+    rate="0.9",
+    executed="9",
+    budget="10",
+):
+    labels = labels or {}
+    inds = []
+    for i, (w, s) in enumerate(zip(weights, scores, strict=True)):
+        ind = {"level3": f"指标{i}", "weight": w, "score": s}
+        if i in labels:
+            ind["level1"] = labels[i]
+        inds.append(ind)
+    return {
+        "name": "测试项目",
+        "funds": {
+            "total": {
+                "annual_budget": budget,
+                "executed": executed,
+                "weight": "10",
+                "rate": rate,
+                "score": "9",
+            }
+        },
+        "indicators": inds,
+        "total_weight": total_weight,
+        "total_score": total_score,
+    }
+
+
+GOOD = project(
+    ["50", "30", "10"],
+    ["50", "30", "10"],
+    "99",
+    labels={0: "产出指标（50）", 1: "效益指标(30)", 2: "满意度指标 (10)"},
+)
+
+
+def test_N301_score_over_weight():
+    assert found(make(projects=[GOOD]), "N301") == []
+    bad = project(["55", "25", "10"], ["50", "30", "10"], "99")
+    assert found(make(projects=[bad]), "N301") == [("N301", "error", f"{PERF}!H11")]
+
+
+def test_N302_total_score():
+    assert found(make(projects=[GOOD]), "N302") == []
+    bad = dict(GOOD, total_score="97")
+    assert found(make(projects=[bad]), "N302") == [("N302", "error", f"{PERF}!H27")]
+
+
+def test_N303_level1_labels():
+    assert found(make(projects=[GOOD]), "N303") == []
+    bad = project(
+        ["50", "30", "10"],
+        ["50", "30", "10"],
+        "99",
+        labels={0: "产出指标（50）", 1: "效益指标 (40)", 2: "满意度指标 (10)"},
+    )
+    assert found(make(projects=[bad]), "N303") == [("N303", "error", f"{PERF}!B12")]
+
+
+def test_N304_weights_sum_to_100():
+    assert found(make(projects=[GOOD]), "N304") == []
+    bad = project(["50", "30", "10"], ["50", "30", "5"], "94", total_weight="95")
+    assert found(make(projects=[bad]), "N304") == [("N304", "error", f"{PERF}!G27")]
+
+
+def test_N305_execution_rate():
+    assert found(make(projects=[GOOD]), "N305") == []
+    assert (
+        found(
+            make(
+                projects=[
+                    project(["50"], ["50"], "59", rate="0.828", executed="12.42", budget="15")
+                ]
+            ),
+            "N305",
+        )
+        == []
+    )
+    bad = project(["50"], ["50"], "59", rate="0.723", executed="37.77", budget="52.23")
+    assert (
+        found(make(projects=[bad]), "N305") == []
+    )  # 72.3% is 72.31% printed with one decimal fewer
+    bad = project(["50"], ["50"], "59", rate="0.7", executed="37.77", budget="52.23")
+    assert found(make(projects=[bad]), "N305") == [("N305", "warning", f"{PERF}!G6")]
+    assert Decimal("37.77") / Decimal("52.23") > Decimal("0.7231")

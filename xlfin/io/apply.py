@@ -1,0 +1,94 @@
+"""Apply cell writes to an .xlsx with openpyxl, keeping everything else as it was."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import load_workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from xlfin.io.files import atomic_write
+from xlfin.marks import RESULT_SHEET, STATE_COL
+from xlfin.writes import KEEP, CellWrite, SheetWrite, Write
+
+LINK_FONT = Font(color="0563C1", underline="single")
+
+
+def read_mark_state(wb, cells: list[tuple[str, str]]) -> tuple[list[str], dict]:
+    """Earlier marks (the hidden 原状态 column of 校验结果) and the present fill of *cells*."""
+    previous = []
+    if RESULT_SHEET in wb.sheetnames:
+        ws = wb[RESULT_SHEET]
+        for r in range(2, ws.max_row + 1):
+            v = ws.cell(r, STATE_COL).value
+            if isinstance(v, str) and v:
+                previous.append(v)
+    fills = {}
+    for sheet, cell in cells:
+        if sheet in wb.sheetnames:
+            fill = wb[sheet][cell].fill
+            rgb = fill.fgColor.rgb if fill is not None and fill.fill_type == "solid" else None
+            fills[(sheet, cell)] = rgb[-6:] if isinstance(rgb, str) else None
+    return previous, fills
+
+
+def apply_to_workbook(wb, writes: list[Write]) -> None:
+    """Apply *writes* to an open openpyxl workbook."""
+    for w in writes:
+        if isinstance(w, SheetWrite):
+            _apply_sheet(wb, w)
+        elif isinstance(w, CellWrite):
+            _apply_cell(wb, w)
+
+
+def _apply_cell(wb, w: CellWrite) -> None:
+    if w.sheet not in wb.sheetnames:
+        return
+    c = wb[w.sheet][w.cell]
+    if w.value is not KEEP:
+        c.value = w.value
+    if w.number_format is not None:
+        c.number_format = w.number_format
+    if w.fill is not None:
+        c.fill = PatternFill("solid", fgColor=w.fill) if w.fill else PatternFill(fill_type=None)
+    if w.comment is not None:
+        c.comment = Comment(w.comment, "xlfin", width=360, height=120) if w.comment else None
+    if w.link:
+        c.hyperlink = f"#{w.link}"
+        c.font = LINK_FONT
+
+
+def _apply_sheet(wb, w: SheetWrite) -> None:
+    if w.name in wb.sheetnames:
+        wb.remove(wb[w.name])
+    if w.delete:
+        return
+    ws = wb.create_sheet(w.name)
+    for row in w.rows:
+        ws.append(row)
+    for col, width in w.widths.items():
+        ws.column_dimensions[get_column_letter(col)].width = width
+    for (r, c), target in w.links.items():
+        cell = ws.cell(r, c)
+        cell.hyperlink = f"#{target}"
+        cell.font = LINK_FONT
+    for col in w.hidden_cols:
+        ws.column_dimensions[get_column_letter(col)].hidden = True
+    if w.rows:
+        ws.freeze_panes = "A2"
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+
+
+def apply_file(source: Path, target: Path, writes_for) -> None:
+    """Load *source*, let ``writes_for(wb)`` compute the writes, apply them, save to *target*
+    atomically (the source is untouched unless it is the target)."""
+    wb = load_workbook(source)
+    apply_to_workbook(wb, writes_for(wb))
+
+    def save(tmp: Path) -> None:
+        wb.save(tmp)
+
+    atomic_write(Path(target), save)

@@ -1,0 +1,92 @@
+"""Turning a validation report into workbook marks: a 校验结果 sheet and highlighted cells.
+
+Each marked cell's original fill is recorded in a hidden column of 校验结果, so that the next
+run (or a clean one) can put every cell back exactly as it was before marking.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from xlfin.rules.engine import Finding, Report
+from xlfin.writes import CellWrite, SheetWrite, Write
+
+RESULT_SHEET = "校验结果"
+FILLS = {"error": "FFC7CE", "warning": "FFEB9C"}
+SEVERITY_CN = {"error": "错误", "warning": "警告", "info": "提示"}
+HEADER = ["序号", "规则", "级别", "位置", "说明", "原状态"]
+STATE_COL = 6
+
+
+def _state(cell: str, fill: str | None) -> str:
+    return f"{cell}|{fill or ''}"
+
+
+def restore_writes(previous_states: list[str]) -> list[CellWrite]:
+    """Writes that undo earlier marks, from the 原状态 column of an existing 校验结果 sheet
+    (entries ``Sheet!A1|RRGGBB``; an empty colour means no fill)."""
+    out = []
+    for entry in previous_states:
+        if not entry or "|" not in entry or "!" not in entry:
+            continue
+        where, fill = entry.rsplit("|", 1)
+        sheet, cell = where.rsplit("!", 1)
+        out.append(CellWrite(sheet.strip("'"), cell, fill=fill or "", comment=""))
+    return out
+
+
+def mark_writes(
+    report: Report,
+    previous_states: list[str],
+    current_fill: dict[tuple[str, str], str | None],
+) -> list[Write]:
+    """All writes for one marking run.
+
+    *previous_states*: the 原状态 entries of an existing 校验结果 sheet ([] if none).
+    *current_fill*: the present fill of each cell a finding points at ((sheet, cell) → RRGGBB or None),
+    so that its original state can be recorded (cells marked before keep their recorded state).
+    A report with no error or warning removes the 校验结果 sheet and all marks.
+    """
+    writes: list[Write] = list(restore_writes(previous_states))
+    recorded = {}
+    for entry in previous_states:
+        if "|" in entry:
+            where, fill = entry.rsplit("|", 1)
+            recorded[where] = fill or None
+    marked = [f for f in report.findings if f.severity in FILLS and f.sheet and f.cell]
+    if not report.findings:
+        writes.append(SheetWrite(RESULT_SHEET, delete=True))
+        return writes
+    by_cell: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    for f in marked:
+        by_cell[(f.sheet, f.cell)].append(f)
+    states = []
+    for (sheet, cell), findings in by_cell.items():
+        key = f"{sheet}!{cell}"
+        original = recorded[key] if key in recorded else current_fill.get((sheet, cell))
+        states.append(_state(key, original))
+        worst = "error" if any(f.severity == "error" for f in findings) else "warning"
+        text = "\n".join(f"{f.id} {SEVERITY_CN[f.severity]}：{f.message}" for f in findings)
+        writes.append(CellWrite(sheet, cell, fill=FILLS[worst], comment=text))
+    rows: list[list[object]] = [HEADER]
+    links = {}
+    for i, f in enumerate(report.findings, 1):
+        state = ""
+        rows.append([i, f.id, SEVERITY_CN[f.severity], f.where, f.message, state])
+        if f.sheet and f.cell:
+            links[(i + 1, 4)] = f"'{f.sheet}'!{f.cell}"
+    for j, state in enumerate(states):
+        if j + 2 <= len(rows):
+            rows[j + 1][STATE_COL - 1] = state
+        else:
+            rows.append(["", "", "", "", "", state])
+    writes.append(
+        SheetWrite(
+            RESULT_SHEET,
+            rows=rows,
+            widths={1: 6, 2: 8, 3: 6, 4: 36, 5: 90, 6: 30},
+            links=links,
+            hidden_cols=(STATE_COL,),
+        )
+    )
+    return writes

@@ -1,0 +1,124 @@
+"""Where each value of a Book goes on the profile's template (pure geometry).
+
+Used by the writer (``xlfin import``, bulk generation) to put values in cells, and by tests
+and in-memory books to give every value the address it would have in the workbook, exactly
+as the reader would report it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from xlfin.layout import (
+    PROJECT_FUND_COLS,
+    PROJECT_FUND_ROWS,
+    PROJECT_INDICATOR_COLS,
+    PROJECT_TEXT_KEYS,
+    sheet_layout,
+)
+from xlfin.model import Book, Source, column_letter
+from xlfin.profile import Profile
+
+
+def _src(sheet: str, row: int, col: int) -> Source:
+    return Source(sheet, f"{column_letter(col)}{row}")
+
+
+def place(book: Book, profile: Profile) -> Book:
+    """Give every row, cell and field of *book* its sheet address in *profile*'s template.
+
+    *profile* must have room for the book (see :func:`xlfin.io.writer.fitted_profile`).
+    Returns the same book, updated in place.
+    """
+    for s in profile.sheets:
+        lay = sheet_layout(profile, s.id)
+        if s.kind == "projects":
+            for proj, p in zip(book.projects, lay.project_rows, strict=False):
+                proj.source = _src(s.name, p, 1)
+                pos = {"name": (p, 2), "department": (p + 1, 2), "implementer": (p + 1, 7)}
+                pos.update({"goal_expected": (p + 6, 3), "goal_actual": (p + 6, 7)})
+                t = p + 8 + s.indicator_rows
+                pos.update({"total_weight": (t, 7), "total_score": (t, 8)})
+                pos.update({k: (t + 1 + i, 2) for i, k in enumerate(PROJECT_TEXT_KEYS)})
+                for key, cell in proj.fields.items():
+                    if key in pos:
+                        cell.source = _src(s.name, *pos[key])
+                for fk, off in PROJECT_FUND_ROWS.items():
+                    for ck, cell in proj.funds.get(fk, {}).items():
+                        cell.source = _src(s.name, p + off, PROJECT_FUND_COLS[ck])
+                for i, ind in enumerate(proj.indicators):
+                    for key, cell in ind.cells.items():
+                        cell.source = _src(s.name, p + 8 + i, PROJECT_INDICATOR_COLS[key])
+            continue
+        table = book.tables.get(s.id)
+        if s.kind == "table" and table is not None:
+            table.sheet = s.name
+            if lay.unit_name_cell:
+                table.unit_name.source = _src(s.name, *lay.unit_name_cell)
+            if lay.note_cell:
+                table.note.source = _src(s.name, *lay.note_cell)
+        for bl in lay.blocks:
+            b = bl.spec
+            key = f"{s.id}.{b.key}"
+            if b.type == "form":
+                for fkey, cell in book.forms.get(key, {}).items():
+                    if fkey in bl.field_pos:
+                        cell.source = _src(s.name, *bl.field_pos[fkey])
+                continue
+            if b.type == "list":
+                for i, item in enumerate(book.lists.get(key, [])):
+                    for fkey, cell in item.items():
+                        cell.source = _src(s.name, bl.data_top + i, bl.list_cols[fkey])
+                continue
+            if table is None:
+                continue
+            table.sheet = s.name
+            columns = dict(bl.value_cols)
+            next_row = bl.data_top + (0 if b.no_total else 1)
+            for row in table.rows.values():
+                if row.block != b.key:
+                    continue
+                if b.type == "classified" and row.key != "total":
+                    line, label_col = next_row, bl.code_col
+                    next_row += 1
+                elif row.key in bl.row_pos:
+                    line = bl.row_pos[row.key]
+                    label_col = (
+                        bl.code_col if (b.type == "classified" and bl.code_col) else bl.label_col
+                    )
+                else:
+                    continue
+                row.line, row.columns = line, columns
+                row.source = _src(s.name, line, label_col)
+                for ckey, cell in row.cells.items():
+                    if ckey in columns:
+                        cell.source = _src(s.name, line, columns[ckey])
+    return book
+
+
+def fitted_profile(book: Book, profile: Profile) -> Profile:
+    """*profile* with enough blank classification rows, projects and indicator rows for *book*."""
+    sheets = []
+    for s in profile.sheets:
+        t = book.tables.get(s.id)
+        blocks = []
+        for b in s.blocks:
+            if b.type == "classified" and t is not None:
+                n = sum(1 for r in t.rows.values() if r.block == b.key and r.key != "total")
+                if n > b.blank_rows:
+                    b = dataclasses.replace(b, blank_rows=n)
+            elif b.type == "list":
+                n = len(book.lists.get(f"{s.id}.{b.key}", []))
+                if n > b.list_rows:
+                    b = dataclasses.replace(b, list_rows=n)
+            blocks.append(b)
+        s = dataclasses.replace(s, blocks=tuple(blocks))
+        if s.kind == "projects":
+            most = max((len(p.indicators) for p in book.projects), default=0)
+            s = dataclasses.replace(
+                s,
+                projects=max(s.projects, len(book.projects)),
+                indicator_rows=max(s.indicator_rows, most),
+            )
+        sheets.append(s)
+    return dataclasses.replace(profile, sheets=tuple(sheets))

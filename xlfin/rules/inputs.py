@@ -1,0 +1,362 @@
+"""N rules: narrative inputs (变动原因, texts) and the 项目支出绩效自评表 arithmetic."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import ROUND_HALF_UP, Decimal
+
+from xlfin.model import Cell
+from xlfin.rules.engine import Context, Finding, fmt, rule
+from xlfin.rules.review import budget_of, compare_rows, final_of
+
+ZERO = Decimal(0)
+
+
+def _at(cell: Cell | None, fallback=None):
+    s = cell.source if cell is not None and cell.source is not None else fallback
+    return (s.sheet, s.cell) if s is not None else (None, None)
+
+
+@rule("N101", "warning", "与上年相比有变动但没有变动原因")
+def missing_yoy_reason(ctx: Context) -> Iterator[Finding]:
+    """Wherever the narrative compares with last year (较上年增加/减少), a 变动原因 must follow; “主要原因：”
+    followed by nothing is a defect (GovBudgetChecker yoy_reason_required, CMM-005). Required when the change
+    is not zero. The reference document gives no reason for the 收支总计 change (+14.4)."""
+    for spec, row in compare_rows(ctx):
+        if row is None:
+            continue
+        prior = row.amount("prior")
+        final = final_of(ctx, spec, row)
+        if prior is None or final is None or final == prior:
+            continue
+        if row.cells.get("reason") is None or row.cells["reason"].blank:
+            sheet, cell = _at(None, row.where("reason"))
+            yield Finding(
+                "N101",
+                "warning",
+                f"“{spec.label}”较上年变动 {fmt(final - prior)} 万元，未填写变动原因",
+                sheet,
+                cell,
+            )
+
+
+@rule("N102", "warning", "与年初预算有差异但没有原因")
+def missing_budget_reason(ctx: Context) -> Iterator[Finding]:
+    """收支总计, 财政拨款收支总计 and “三公”经费 are compared with the 年初预算 in the narrative; a difference
+    needs a reason (STD: 对增减变化情况（与预算对比）进行说明)."""
+    for spec, row in compare_rows(ctx):
+        if not spec.needs_budget_reason:
+            continue
+        budget = budget_of(ctx, spec, row)
+        final = final_of(ctx, spec, row)
+        if budget is None or final is None or budget == final:
+            continue
+        reason = row.cells.get("budget_reason") if row is not None else None
+        if reason is None or reason.blank:
+            where = row.where("budget_reason") if row is not None else None
+            sheet, cell = _at(None, where)
+            yield Finding(
+                "N102",
+                "warning",
+                f"“{spec.label}”与年初预算相差 {fmt(final - budget)} 万元，未填写差异原因",
+                sheet or "说明数据",
+                cell,
+            )
+
+
+@rule("N103", "warning", "项的决算与年初预算不同但没有差异原因")
+def missing_item_reason(ctx: Context) -> Iterator[Finding]:
+    """Section 五 explains every 项 whose 决算 differs from its 年初预算 (SHT: 按上述格式依次说明到各项级科目，
+    预决算持平的不用说明变动原因; GovBudgetChecker V33-110). 决算 comes from 表五."""
+    notes, t5 = ctx.book.tables.get("NOTES"), ctx.book.tables.get("T05")
+    if notes is None or t5 is None:
+        return
+    for row in notes.rows.values():
+        if row.block != "items" or not row.code or len(row.code) != 7:
+            continue
+        final = t5.get(row.code, "total")
+        budget = row.amount("budget")
+        final = final if isinstance(final, Decimal) else ZERO
+        if (budget or ZERO) == final:
+            continue
+        if row.cells.get("reason") is None or row.cells["reason"].blank:
+            sheet, cell = _at(None, row.where("reason"))
+            yield Finding(
+                "N103",
+                "warning",
+                f"{row.code} {row.label}：决算 {fmt(final)} 与年初预算 {fmt(budget)} 不同，未填写差异原因",
+                sheet,
+                cell,
+            )
+
+
+def text_cells(ctx: Context) -> list[tuple[str, Cell]]:
+    """Every typed text of the book that the narrative may quote: (what, cell); computed once
+    per run."""
+    cached = getattr(ctx, "_text_cells", None)
+    if cached is None:
+        cached = list(_text_cells(ctx))
+        ctx._text_cells = cached
+    return cached
+
+
+def _text_cells(ctx: Context) -> Iterator[tuple[str, Cell]]:
+    for form, fields in ctx.book.forms.items():
+        for key, cell in fields.items():
+            if isinstance(cell.value, str):
+                yield f"{form}.{key}", cell
+    for name, items in ctx.book.lists.items():
+        for item in items:
+            for key, cell in item.items():
+                if isinstance(cell.value, str):
+                    yield f"{name}.{key}", cell
+    notes = ctx.book.tables.get("NOTES")
+    if notes is not None:
+        for row in notes.rows.values():
+            for key in ("reason", "budget_reason"):
+                cell = row.cells.get(key)
+                if cell is not None and isinstance(cell.value, str):
+                    yield f"{row.key}.{key}", cell
+    for t in ctx.book.tables.values():
+        if isinstance(t.note.value, str):
+            yield f"{t.id}.note", t.note
+    for i, p in enumerate(ctx.book.projects, 1):
+        for key, cell in p.fields.items():
+            if isinstance(cell.value, str):
+                yield f"project{i}.{key}", cell
+        for ind in p.indicators:
+            for key in ("level3", "deviation"):
+                cell = ind.cells.get(key)
+                if cell is not None and isinstance(cell.value, str):
+                    yield f"project{i}.{key}", cell
+
+
+def _text_rule(rule_id: str, pattern: re.Pattern, describe) -> callable:
+    def check(ctx: Context) -> Iterator[Finding]:
+        for _what, cell in text_cells(ctx):
+            for m in pattern.finditer(cell.value):
+                sheet, addr = _at(cell)
+                yield Finding(
+                    rule_id, "warning", describe(m, cell.value), sheet, addr, actual=m.group(0)
+                )
+
+    return check
+
+
+def _snippet(text: str, m: re.Match) -> str:
+    a, b = max(0, m.start() - 6), min(len(text), m.end() + 6)
+    return ("…" if a else "") + text[a:b] + ("…" if b < len(text) else "")
+
+
+PUNCT = re.compile(r"[。，、；：！？]{2,}|[，。；：][,.;:]|[,.;:][，。；：]")
+PLACEHOLDER = re.compile(r"[XxＸｘ×]{2,}|某某|【请填写[^】]*】|\{\{[^}]*\}\}")
+YUAN = re.compile(r"(?<![\d.])(\d[\d,]*\.\d+)\s*元")
+REPEAT = re.compile(r"([\u4e00-\u9fff]{2,4})\1")
+TRADITIONAL = set(
+    "滿與為會國費經發開關項設務業員財預決報據數這個們區單機構黨組織產應說時間對實現當從進過還動點無義錢辦長門問題學"
+    "聽見議認識計劃際導補貼億萬營運歲資訊輛贈種傳統專衛雙縣鄉鎮層級處條營體權廣"
+)
+
+
+def _define(rule_id: str, title: str, doc: str, pattern: re.Pattern, describe) -> None:
+    from xlfin.rules.engine import register
+
+    register(rule_id, "warning", title, doc, _text_rule(rule_id, pattern, describe))
+
+
+_define(
+    "N201",
+    "文字中的标点错误",
+    """Doubled or mixed punctuation in a typed text: “。。”, “，：”, “、、”, or a Chinese mark next to an ASCII
+    one (GovBudgetChecker V33-113, CMM-002). The reference document has “收、支、余。。” and “41.78%，：”.""",
+    PUNCT,
+    lambda m, t: f"标点异常“{m.group(0)}”：{_snippet(t, m)}",
+)
+_define(
+    "N202",
+    "未替换的占位符",
+    """A placeholder left in a text: XX, ××, 某某, 【请填写…】 (GovBudgetChecker V33-112).""",
+    PLACEHOLDER,
+    lambda m, t: f"文字中有未替换的占位符“{m.group(0)}”：{_snippet(t, m)}",
+)
+_define(
+    "N203",
+    "金额单位写成“元”",
+    """An amount with decimals followed by 元 where the disclosure works in 万元 (GovBudgetChecker R001, high).
+    The reference document: “收、支总计各增加 14.4 元”. Whole amounts such as “每人每年发放2000元” are left
+    alone.""",
+    YUAN,
+    lambda m, t: f"“{m.group(0)}”的单位应为“万元”？{_snippet(t, m)}",
+)
+_define(
+    "N204",
+    "重复的词语",
+    """The same word twice in a row: 服务服务, 增加增加, 预算预算 (GovBudgetChecker R003, CMM-002). The reference
+    document: “舆情监测云服务服务期未滿”.""",
+    REPEAT,
+    lambda m, t: f"词语重复“{m.group(0)}”：{_snippet(t, m)}",
+)
+
+
+@rule("N205", "warning", "简体文字中的繁体字")
+def traditional(ctx: Context) -> Iterator[Finding]:
+    """A traditional character in simplified text (e.g. 滿 for 满, 與 for 与, 費 for 费), usually from copying
+    out of another document or an input method. The reference document: “服务期未滿”."""
+    for _what, cell in text_cells(ctx):
+        found = sorted({ch for ch in cell.value if ch in TRADITIONAL})
+        if found:
+            sheet, addr = _at(cell)
+            yield Finding(
+                "N205",
+                "warning",
+                f"文字中有繁体字“{'、'.join(found)}”",
+                sheet,
+                addr,
+                actual="".join(found),
+            )
+
+
+# ------------------------------------------------------------------ 绩效自评
+
+WEIGHT_LABEL = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*[)）]")
+
+
+def _num(cell: Cell | None) -> Decimal | None:
+    return cell.value if cell is not None and isinstance(cell.value, Decimal) else None
+
+
+def _pname(p) -> str:
+    return str(p.get("name") or "（未命名项目）")
+
+
+@rule("N301", "error", "绩效自评得分超过分值")
+def score_over_weight(ctx: Context) -> Iterator[Finding]:
+    """In a 项目支出绩效自评表, every 得分 ≤ its 分值 (资金执行 row and each 三级指标; domain.md §3.4). The reference
+    document's 各委员会工作经费 gives 10 of 5 and 15 of 10."""
+    for p in ctx.book.projects:
+        rows = [p.funds.get("total", {})] + [i.cells for i in p.indicators]
+        for cells in rows:
+            w, s = _num(cells.get("weight")), _num(cells.get("score"))
+            if w is not None and s is not None and s > w:
+                sheet, addr = _at(cells.get("score"))
+                yield Finding(
+                    "N301",
+                    "error",
+                    f"“{_pname(p)}”得分 {s} 超过分值 {w}",
+                    sheet,
+                    addr,
+                    expected=f"≤ {w}",
+                    actual=str(s),
+                )
+
+
+def _score_parts(p) -> tuple[list[Cell], list[Cell]]:
+    fund = p.funds.get("total", {})
+    weights = [fund.get("weight")] + [i.cells.get("weight") for i in p.indicators]
+    scores = [fund.get("score")] + [i.cells.get("score") for i in p.indicators]
+    return [c for c in weights if c is not None], [c for c in scores if c is not None]
+
+
+@rule("N302", "error", "绩效自评总分 ≠ 各项得分之和")
+def total_score(ctx: Context) -> Iterator[Finding]:
+    """总分 得分 = 资金执行得分 + Σ 指标得分 (domain.md §3.4). The reference document's 宣传工作经费 adds up to 96
+    but states 97."""
+    for p in ctx.book.projects:
+        _w, scores = _score_parts(p)
+        stated = _num(p.fields.get("total_score"))
+        got = sum((_num(c) or ZERO for c in scores), ZERO)
+        if stated is not None and scores and stated != got:
+            sheet, addr = _at(p.fields.get("total_score"))
+            yield Finding(
+                "N302",
+                "error",
+                f"“{_pname(p)}”总分 {stated} ≠ 各项得分之和 {got}",
+                sheet,
+                addr,
+                tuple(str(c.source) for c in scores if c.source),
+                expected=str(got),
+                actual=str(stated),
+            )
+
+
+@rule("N303", "error", "一级指标标注的分值 ≠ 其下指标分值之和")
+def level1_weights(ctx: Context) -> Iterator[Finding]:
+    """An 一级指标 label such as 产出指标（50） must equal the Σ 分值 of the indicators under it (domain.md §3.4).
+    The reference document labels 效益指标（40） over indicators worth 30."""
+    for p in ctx.book.projects:
+        groups: list[tuple[Cell, Decimal, list[Cell]]] = []
+        for ind in p.indicators:
+            cell = ind.cells.get("level1")
+            if cell is not None and isinstance(cell.value, str) and cell.value.strip():
+                m = WEIGHT_LABEL.search(cell.value)
+                groups.append((cell, Decimal(m.group(1)) if m else None, []))
+            if groups and ind.cells.get("weight") is not None:
+                groups[-1][2].append(ind.cells["weight"])
+        for cell, label_weight, weights in groups:
+            if label_weight is None:
+                continue
+            got = sum((_num(c) or ZERO for c in weights), ZERO)
+            if got != label_weight:
+                sheet, addr = _at(cell)
+                yield Finding(
+                    "N303",
+                    "error",
+                    f"“{_pname(p)}”{cell.value.strip()} 标注分值 {label_weight}，其下指标分值之和为 {got}",
+                    sheet,
+                    addr,
+                    expected=str(got),
+                    actual=str(label_weight),
+                )
+
+
+@rule("N304", "error", "绩效自评分值合计应为 100")
+def total_weight(ctx: Context) -> Iterator[Finding]:
+    """资金执行分值 + Σ 指标分值 = 100, and equals the 总分 分值 stated (domain.md §3.4)."""
+    for p in ctx.book.projects:
+        weights, _s = _score_parts(p)
+        if not weights:
+            continue
+        got = sum((_num(c) or ZERO for c in weights), ZERO)
+        stated = _num(p.fields.get("total_weight"))
+        if got != 100 or (stated is not None and stated != got):
+            sheet, addr = _at(p.fields.get("total_weight"), p.source)
+            yield Finding(
+                "N304",
+                "error",
+                f"“{_pname(p)}”分值之和为 {got}（总分分值 {stated if stated is not None else '空'}），应为 100",
+                sheet,
+                addr,
+                expected="100",
+                actual=str(got),
+            )
+
+
+@rule("N305", "warning", "执行率 ≠ 全年执行数 ÷ 全年预算数")
+def execution_rate(ctx: Context) -> Iterator[Finding]:
+    """执行率 = 全年执行数 ÷ 全年预算数, as a percentage with 2 decimals (domain.md §3.4). A rate printed with
+    fewer decimals (82.8%) is accepted when it equals the computed one rounded."""
+    for p in ctx.book.projects:
+        for key, fund in p.funds.items():
+            rate, done, budget = (
+                _num(fund.get("rate")),
+                _num(fund.get("executed")),
+                _num(fund.get("annual_budget")),
+            )
+            if rate is None or done is None or not budget:
+                continue
+            exact = done / budget
+            places = max(-rate.as_tuple().exponent, 2)
+            expected = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+            if rate != expected:
+                sheet, addr = _at(fund.get("rate"))
+                pct = (exact * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+                yield Finding(
+                    "N305",
+                    "warning",
+                    f"“{_pname(p)}”{ {'total': '年度资金总额', 'fiscal': '财政拨款', 'other': '其他资金'}.get(key, key) }执行率 {rate * 100}% ≠ {done} ÷ {budget} = {pct}%",
+                    sheet,
+                    addr,
+                    expected=str(pct),
+                    actual=str(rate * 100),
+                )

@@ -1,0 +1,44 @@
+"""Cell writes: the one way results go back into a workbook.
+
+The core produces a list of writes (values, number formats, fills, comments, links, and
+whole result sheets); an adapter applies them: openpyxl for files (``xlfin check --mark``,
+``xlfin fill``), xlwings for the open workbook in Excel. Pure data, no I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+KEEP = object()  # sentinel: leave the value as it is
+
+
+@dataclass(frozen=True)
+class CellWrite:
+    """Change one cell. ``fill=""`` and ``comment=""`` remove them; None leaves them."""
+
+    sheet: str
+    cell: str
+    value: object = KEEP
+    number_format: str | None = None
+    fill: str | None = None
+    comment: str | None = None
+    link: str | None = None
+
+
+@dataclass(frozen=True)
+class SheetWrite:
+    """Create or replace a whole sheet with *rows* (the first row is the header).
+
+    ``links`` maps (row, col) of this sheet (1-based) to an internal link target
+    ``'Sheet'!A1``; ``hidden_cols`` are 1-based columns to hide; ``delete`` removes the sheet.
+    """
+
+    name: str
+    rows: list[list[object]] = field(default_factory=list)
+    widths: dict[int, float] = field(default_factory=dict)
+    links: dict[tuple[int, int], str] = field(default_factory=dict)
+    hidden_cols: tuple[int, ...] = ()
+    delete: bool = False
+
+
+Write = CellWrite | SheetWrite
