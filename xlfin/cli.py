@@ -286,6 +286,118 @@ def _mark(path: Path, output: Path | None, in_place: bool, force: bool, report) 
     err.print(f"已标注：{target}")
 
 
+def _backup(path: Path) -> Path:
+    """Copy *path* to a timestamped backup beside it before it is changed in place."""
+    import shutil
+    from datetime import datetime
+
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    backup = path.with_name(f"{path.stem}.备份-{stamp}{path.suffix}")
+    shutil.copy2(path, backup)
+    return backup
+
+
+def _target(path: Path, output: Path | None, in_place: bool, force: bool) -> Path:
+    if bool(output) == bool(in_place):
+        fail("请指定 -o 输出文件或 --in-place（二选一）/ give either -o FILE or --in-place")
+    if in_place:
+        return path
+    if output.resolve() == path.resolve():
+        fail("输出文件与输入相同；要改写原文件请用 --in-place / use --in-place")
+    try:
+        check_output(output, force)
+    except OutputError as e:
+        fail(str(e))
+    return output
+
+
+@app.command()
+def fill(
+    workbook: Annotated[Path, typer.Argument(help="已填报的 .xlsx 工作簿。")],
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="输出的工作簿。")] = None,
+    in_place: Annotated[
+        bool, typer.Option("--in-place", help="直接写回原文件（先自动备份）。")
+    ] = False,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件。")] = False,
+    profile: Annotated[str, typer.Option("--profile", help="表样格式。")] = "nmg-2023",
+    year: Annotated[int | None, typer.Option("--year", help="决算年度。")] = None,
+) -> None:
+    """计算百分比：把增减额、增减率、完成预算%、占比和本年决算数写入“说明数据”，其余内容保持不变。"""
+    from xlfin.compute import fill_writes
+    from xlfin.io.apply import apply_file
+
+    prof, book = _load_book(workbook, profile, year)
+    target = _target(workbook, output, in_place, force)
+    writes = fill_writes(book, prof)
+    try:
+        if in_place:
+            backup = _backup(workbook)
+            err.print(f"已备份原文件：{backup}")
+        apply_file(workbook, target, lambda wb: writes)
+    except OSError as e:
+        fail(f"无法写入 {target}：{e.strerror or e}")
+    out.print(f"已写入 {len(writes)} 个计算单元格：{target}")
+
+
+@app.command()
+def narrate(
+    workbook: Annotated[Path, typer.Argument(help="已填报的 .xlsx 工作簿。")],
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="说明文本：.md 或 .txt；不给则输出到屏幕。"),
+    ] = None,
+    into_workbook: Annotated[
+        Path | None,
+        typer.Option("--into-workbook", help="另存一份工作簿，加入“情况说明”工作表。"),
+    ] = None,
+    in_place: Annotated[
+        bool, typer.Option("--in-place", help="把“情况说明”工作表写入原文件（先自动备份）。")
+    ] = False,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件。")] = False,
+    profile: Annotated[str, typer.Option("--profile", help="表样格式。")] = "nmg-2023",
+    year: Annotated[int | None, typer.Option("--year", help="决算年度。")] = None,
+) -> None:
+    """生成部门决算情况说明（第一至第六部分）。校验有错误时仍生成，并标出缺失或不一致的数字，退出码 1。"""
+    from xlfin.io.apply import apply_file
+    from xlfin.io.files import atomic_write
+    from xlfin.narrative import narrate as make_text
+    from xlfin.narrative import narrative_sheet
+    from xlfin.rules import run
+
+    prof, book = _load_book(workbook, profile, year)
+    fmt = "txt" if output is not None and output.suffix.lower() == ".txt" else "md"
+    if output is not None and output.suffix.lower() not in (".md", ".txt"):
+        fail("说明文本只能输出为 .md 或 .txt / -o must end in .md or .txt")
+    text = make_text(book, prof, fmt)
+    if output is not None:
+        try:
+            check_output(output, force)
+            atomic_write(output, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        except OutputError as e:
+            fail(str(e))
+        except OSError as e:
+            fail(f"无法写入 {output}：{e.strerror or e}")
+        err.print(f"已生成：{output}")
+    elif not (into_workbook or in_place):
+        typer.echo(text, nl=False)
+    if into_workbook or in_place:
+        target = _target(workbook, into_workbook, in_place, force)
+        sheet = narrative_sheet(make_text(book, prof, "txt"))
+        try:
+            if in_place:
+                err.print(f"已备份原文件：{_backup(workbook)}")
+            apply_file(workbook, target, lambda wb: [sheet])
+        except OSError as e:
+            fail(f"无法写入 {target}：{e.strerror or e}")
+        err.print(f"已写入“情况说明”工作表：{target}")
+    errors = [f for f in run(book, prof).findings if f.severity == "error"]
+    if errors:
+        err.print(f"工作簿有 {len(errors)} 个错误，说明中相关数字已标出，请修正后重新生成：")
+        for f in errors:
+            err.print(f"  {f.where}: {f.id} {f.message}", soft_wrap=True)
+        raise typer.Exit(1)
+
+
 @app.command()
 def rules(
     rule_id: Annotated[str | None, typer.Argument(help="规则编号，如 T101。")] = None,

@@ -39,6 +39,8 @@ class SheetWrite:
     links: dict[tuple[int, int], str] = field(default_factory=dict)
     hidden_cols: tuple[int, ...] = ()
     delete: bool = False
+    wrap: bool = False  # wrap text in every cell (long paragraphs)
+    print_title: str | None = None  # page header text when printed
 
 
 Write = CellWrite | SheetWrite

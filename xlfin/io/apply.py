@@ -6,7 +6,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 from openpyxl.comments import Comment
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from xlfin.io.files import atomic_write
@@ -76,7 +76,17 @@ def _apply_sheet(wb, w: SheetWrite) -> None:
         cell.font = LINK_FONT
     for col in w.hidden_cols:
         ws.column_dimensions[get_column_letter(col)].hidden = True
-    if w.rows:
+    if w.wrap:
+        for row in ws.iter_rows():
+            for cell in row:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        if w.print_title:
+            ws.oddHeader.center.text = w.print_title
+    elif w.rows:
         ws.freeze_panes = "A2"
         for cell in ws[1]:
             cell.font = Font(bold=True)

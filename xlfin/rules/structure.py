@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from xlfin import codes
-from xlfin.model import CENT, iter_cells
+from xlfin.model import CENT
 from xlfin.rules.engine import Context, Finding, rule
 
 
@@ -134,9 +134,18 @@ def _money_columns(ctx: Context, table_id: str) -> dict:
 def negative(ctx: Context) -> Iterator[Finding]:
     """An amount or count is negative. No cell of the eleven tables may be negative
     (GovBudgetChecker V33-004); a correction is shown as a lower amount, not a minus."""
-    for kind, cell in iter_cells(ctx.book):
+    official = {s.id for s in ctx.profile.tables}
+    for t in ctx.book.tables.values():
+        if t.id not in official:  # 说明数据 holds changes, which may be negative
+            continue
+        for row in t.rows.values():
+            yield from _negatives(row)
+
+
+def _negatives(row) -> Iterator[Finding]:
+    for cell in row.cells.values():
         v = cell.value
-        if kind == "table" and isinstance(v, (Decimal, int)) and not isinstance(v, bool) and v < 0:
+        if isinstance(v, (Decimal, int)) and not isinstance(v, bool) and v < 0:
             yield Finding(
                 "S010",
                 "error",

@@ -1,0 +1,131 @@
+"""`xlfin fill`: computed cells written, everything else exactly as it was."""
+
+from decimal import Decimal
+from pathlib import Path
+
+import python_calamine
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from xlfin.cli import app
+from xlfin.io.reader import read_book
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "samples" / "jcdj_2023.xlsx"
+runner = CliRunner()
+
+
+def run(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def snapshot(path):
+    wb = load_workbook(path)
+    cells = {}
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                cells[(ws.title, c.coordinate)] = (
+                    c.value,
+                    c.number_format,
+                    c.fill.fgColor.rgb if c.fill.fill_type else None,
+                    c.font.b,
+                    c.border.left.style,
+                    c.protection.locked,
+                    c.comment.text if c.comment else None,
+                )
+    meta = {
+        ws.title: (
+            sorted(str(r) for r in ws.merged_cells.ranges),
+            [(dv.type, str(dv.sqref)) for dv in ws.data_validations.dataValidation],
+            ws.protection.sheet,
+            ws.freeze_panes,
+            {k: d.width for k, d in ws.column_dimensions.items()},
+        )
+        for ws in wb.worksheets
+    }
+    return wb.sheetnames, cells, meta
+
+
+def test_fill_writes_computed_cells_only(tmp_path):
+    out = tmp_path / "filled.xlsx"
+    res = run("fill", SAMPLE, "-o", out)
+    assert res.exit_code == 0, res.output
+    names_a, cells_a, meta_a = snapshot(SAMPLE)
+    names_b, cells_b, meta_b = snapshot(out)
+    assert names_a == names_b and meta_a == meta_b
+    changed = {k for k in cells_a if cells_a[k] != cells_b.get(k)} | (set(cells_b) - set(cells_a))
+    assert changed, "nothing written"
+    assert all(sheet == "说明数据" for sheet, _ in changed)
+    ws = load_workbook(out)["说明数据"]
+    assert ws["B5"].value == 1430.98 and ws["B5"].number_format == "#,##0.00"
+    assert ws["F5"].value == 0.0102 and ws["F5"].number_format == "0.00%"
+    assert ws["H5"].value == -0.2937  # 较年初预算增减率
+    assert ws["I25"].value == 0.7015  # 完成年初预算
+    assert ws["J7"].value == 0.9969  # 占比
+    assert ws["C5"].value == 1416.58  # typed 上年决算 untouched
+    # only computed columns were written
+    cols = {cell[0] for _s, cell in changed}
+    assert cols <= {"B", "D", "E", "F", "G", "H", "I", "J"}
+
+
+def test_filled_file_reads_back_in_both_readers(tmp_path):
+    out = tmp_path / "filled.xlsx"
+    run("fill", SAMPLE, "-o", out)
+    book = read_book(out)
+    assert book.problems == []
+    assert book.tables["NOTES"].get("grand_total", "change_rate") == Decimal("0.0102")
+    rows = (
+        python_calamine.CalamineWorkbook.from_path(str(out))
+        .get_sheet_by_name("说明数据")
+        .to_python()
+    )
+    assert rows[4][1] == 1430.98
+
+
+def test_items_block_synced_with_t05(tmp_path):
+    src = tmp_path / "in.xlsx"
+    wb = load_workbook(SAMPLE)
+    ws = wb["一般公共预算财政拨款支出决算表"]
+    r = ws.max_row + 1
+    for row in range(8, ws.max_row + 1):
+        if ws.cell(row, 1).value is None:
+            r = row
+            break
+    ws.cell(r, 1).value, ws.cell(r, 2).value, ws.cell(r, 3).value = (
+        "2013202",
+        "一般行政管理事务",
+        1.5,
+    )
+    wb.save(src)
+    out = tmp_path / "out.xlsx"
+    assert run("fill", src, "-o", out).exit_code == 0
+    book = read_book(out)
+    notes = book.tables["NOTES"]
+    assert notes.rows["2013202"].label == "一般行政管理事务"
+    assert notes.get("2013202", "final") == Decimal("1.5")
+    assert notes.get("2013101", "budget") == Decimal("1389.48")  # typed budget kept
+    assert notes.get("2013101", "reason") == "年内人员调出"  # typed reason kept
+    assert notes.get("2013101", "completion") == Decimal("0.7768")
+    assert notes.get("2080801", "completion") is None  # zero budget: no rate written
+
+
+def test_in_place_makes_a_backup(tmp_path):
+    path = tmp_path / "unit.xlsx"
+    path.write_bytes(SAMPLE.read_bytes())
+    res = run("fill", path, "--in-place")
+    assert res.exit_code == 0
+    backups = list(tmp_path.glob("unit.备份-*.xlsx"))
+    assert len(backups) == 1 and backups[0].read_bytes() == SAMPLE.read_bytes()
+    assert load_workbook(path)["说明数据"]["B5"].value == 1430.98
+
+
+def test_fill_misuse(tmp_path):
+    assert run("fill", SAMPLE).exit_code == 2
+    assert run("fill", SAMPLE, "-o", SAMPLE).exit_code == 2
+    out = tmp_path / "x.xlsx"
+    out.write_bytes(b"keep")
+    res = run("fill", SAMPLE, "-o", out)
+    assert res.exit_code == 2 and out.read_bytes() == b"keep"
+    res = run("fill", tmp_path / "missing.xlsx", "-o", tmp_path / "y.xlsx")
+    assert res.exit_code == 2 and "文件不存在" in res.output

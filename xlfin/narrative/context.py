@@ -1,0 +1,350 @@
+"""Everything the narrative says, computed from the Book: numbers as Decimals, texts verbatim.
+
+The templates only format and choose words; every figure is computed here (via
+:mod:`xlfin.compute`), and every human sentence (变动原因, 职能, 工作完成情况, 开支内容 …)
+comes from an input cell, never invented. Where a figure or reason is missing or inconsistent
+the context carries a visible marker (【请填写…】, 【请核对…】).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from xlfin import codes
+from xlfin.compute import Comparison, comparisons, items, q2, rate, table_amount
+from xlfin.model import Book
+from xlfin.profile import Profile, cn_ordinal
+
+MISSING_REASON = "【请填写变动原因】"
+ZERO = Decimal(0)
+
+
+def missing(what: str) -> str:
+    return f"【请填写{what}】"
+
+
+@dataclass
+class Line:
+    """A named amount (an economic item, a 三公 item …)."""
+
+    name: str
+    amount: Decimal
+
+
+@dataclass
+class ItemText:
+    kuan: str
+    name: str
+    budget: Decimal | None
+    final: Decimal
+    completion: Decimal | None
+    reason: str
+
+
+@dataclass
+class ClassText:
+    ordinal: str
+    name: str
+    final: Decimal
+    budget: Decimal | None
+    budget_change: Decimal | None
+    items: list[ItemText] = field(default_factory=list)
+
+
+@dataclass
+class EconClass:
+    name: str
+    amount: Decimal
+    items: list[Line]
+
+
+@dataclass
+class ProjectText:
+    title: str
+    score: Decimal | None
+    score_note: str
+    budget: Decimal | None
+    executed: Decimal | None
+    rate: Decimal | None
+    achievement: str | None
+    problems: str | None
+    improvements: str | None
+    table: list[list[str]]
+    name: str
+
+
+def _text(v) -> str | None:
+    return v.strip() if isinstance(v, str) and v.strip() else None
+
+
+def _amount(v) -> Decimal | None:
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, int):
+        return Decimal(v)
+    return v if isinstance(v, Decimal) else None
+
+
+def _econ_lines(book: Book, table_id: str, classes: tuple[str, ...]) -> list[EconClass]:
+    t = book.tables.get(table_id)
+    out = []
+    if t is None:
+        return out
+    ec = codes.load("economic")
+    for cls in classes:
+        row = t.rows.get(cls)
+        total = row.amount("amount") if row else None
+        lines = []
+        for r in t.rows.values():
+            if r.code and len(r.code) == 5 and r.code[:3] == cls:
+                v = r.amount("amount")
+                if v:
+                    lines.append(Line(r.label or ec.name(r.code) or r.code, v))
+        if total or lines:
+            name = ec.name(cls) or cls
+            out.append(
+                EconClass(name if name.endswith("支出") else name + "支出", total or ZERO, lines)
+            )
+    return out
+
+
+def _class_items(book: Book, profile: Profile) -> list[ClassText]:
+    fn = codes.load("functional")
+    t5 = book.tables.get("T05")
+    out: list[ClassText] = []
+    current = None
+    for item in items(book, profile):
+        if len(item.code) == 3:
+            current = item.code
+            out.append(
+                ClassText(
+                    ordinal=cn_ordinal(len(out) + 1),
+                    name=item.name,
+                    final=item.final,
+                    budget=item.budget,
+                    budget_change=item.budget_change,
+                )
+            )
+            continue
+        if current is None or not item.code.startswith(current):
+            continue
+        kuan_row = t5.rows.get(item.code[:5]) if t5 is not None else None
+        kuan = (
+            (kuan_row.label if kuan_row is not None and kuan_row.label else None)
+            or fn.name(item.code[:5], book.year)
+            or item.code[:5]
+        )
+        reason = item.reason
+        if reason is None and (item.budget or ZERO) != item.final:
+            reason = missing("差异原因")
+        out[-1].items.append(
+            ItemText(kuan, item.name, item.budget, item.final, item.completion, reason or "")
+        )
+    return out
+
+
+def _project_texts(book: Book) -> list[ProjectText]:
+    out = []
+    for p in book.projects:
+        name = _text(p.get("name")) or missing("项目名称")
+        title = name if name.endswith("项目") else name + "项目"
+        fund = p.funds.get("total", {})
+        budget = _amount(fund["annual_budget"].value) if "annual_budget" in fund else None
+        executed = _amount(fund["executed"].value) if "executed" in fund else None
+        score = _amount(p.get("total_score"))
+        parts = [fund.get("score")] + [i.cells.get("score") for i in p.indicators]
+        got = sum((_amount(c.value) or ZERO for c in parts if c is not None), ZERO)
+        note = ""
+        if score is not None and any(c is not None for c in parts) and got != score:
+            note = f"【请核对：各项得分之和为 {_plain(got)} 分】"
+        table = []
+        for ind in p.indicators:
+            table.append(
+                [str(ind.get(k) or "") for k in ("level1", "level2", "level3", "target", "actual")]
+                + [_plain(_amount(ind.get(k))) for k in ("weight", "score")]
+                + [str(ind.get("deviation") or "")]
+            )
+        out.append(
+            ProjectText(
+                title=title,
+                score=score,
+                score_note=note,
+                budget=budget,
+                executed=executed,
+                rate=rate(executed, budget),
+                achievement=_text(p.get("achievement")),
+                problems=_text(p.get("problems")),
+                improvements=_text(p.get("improvements")),
+                table=table,
+                name=name,
+            )
+        )
+    return out
+
+
+def _plain(x: Decimal | None) -> str:
+    if x is None:
+        return ""
+    text = format(x.normalize(), "f")
+    return text
+
+
+@dataclass
+class Context:
+    """What the templates see."""
+
+    year: int
+    dept: str
+    kind: str
+    unit: dict
+    overview: dict
+    units: list[dict]
+    comp: dict[str, Comparison]
+    classes: list[ClassText]
+    personnel: list[Line]
+    public: list[Line]
+    project_classes: list[EconClass]
+    sangong: dict
+    fund: dict
+    soe: dict
+    procurement: dict
+    vehicles: list[Line]
+    vehicles_total: int | None
+    equipment: int | None
+    performance: dict
+    projects: list[ProjectText]
+    glossary: list[tuple[str, str]]
+    tables: list[str]
+    end_items: str | None
+
+
+def build_context(book: Book, profile: Profile) -> Context:
+    """The narrative context of *book*."""
+    unit = {k: c.value for k, c in book.forms.get("COVER.unit", {}).items()}
+    overview = {k: c.value for k, c in book.forms.get("OVERVIEW.overview", {}).items()}
+    dept = _text(unit.get("dept_name")) or missing("部门名称")
+    comp = comparisons(book, profile)
+    t6 = book.tables.get("T06")
+    personnel = [ln for ec in _econ_lines(book, "T06", ("301", "303")) for ln in ec.items]
+    public = [
+        ln for ec in _econ_lines(book, "T06", ("302", "310", "307", "399")) for ln in ec.items
+    ]
+    del t6
+    sg_fields = {k: c.value for k, c in book.forms.get("NOTES.sangong", {}).items()}
+    t10 = "T10.sangong."
+    sangong = {
+        key: {
+            "budget": table_amount(book, t10 + f"budget_{key}"),
+            "final": table_amount(book, t10 + f"final_{key}"),
+        }
+        for key in ("total", "abroad", "car", "car_purchase", "car_operation", "reception")
+    }
+    for key, comp_key in (
+        ("total", "sangong_total"),
+        ("abroad", "sg_abroad"),
+        ("car", "sg_car"),
+        ("car_purchase", "sg_car_purchase"),
+        ("car_operation", "sg_car_operation"),
+        ("reception", "sg_reception"),
+    ):
+        sangong[key]["comp"] = comp[comp_key]
+        sangong[key]["completion"] = rate(sangong[key]["final"], sangong[key]["budget"])
+        sangong[key]["share"] = rate(sangong[key]["final"], sangong["total"]["final"])
+    sangong["counts"] = sg_fields
+    sangong["domestic"] = comp["sg_reception_domestic"].final
+    sangong["foreign"] = comp["sg_reception_foreign"].final
+    t08, t09 = book.tables.get("T08"), book.tables.get("T09")
+    fund = {"comp": comp["gov_fund_expense"], "has_money": _has_money(t08)}
+    soe = {"comp": comp["soe_expense"], "has_money": _has_money(t09)}
+    g = lambda key: table_amount(book, f"T11.{key}.value")  # noqa: E731
+    procurement = {
+        key: g(key)
+        for key in (
+            "procurement_total",
+            "procurement_goods",
+            "procurement_works",
+            "procurement_services",
+            "sme_total",
+            "sme_micro",
+            "sme_goods",
+            "sme_works",
+            "sme_services",
+        )
+    }
+    procurement["sme_share"] = rate(procurement["sme_total"], procurement["procurement_total"])
+    procurement["micro_share"] = rate(procurement["sme_micro"], procurement["procurement_total"])
+    for cat in ("goods", "works", "services"):
+        procurement[f"{cat}_share"] = rate(
+            procurement[f"sme_{cat}"], procurement[f"procurement_{cat}"]
+        )
+    t11 = book.tables.get("T11")
+    vehicles = []
+    spec11 = profile.sheet("T11").block("main")
+    for r in spec11.rows:
+        if r.key.startswith("veh_"):
+            v = t11.get(r.key, "value") if t11 else None
+            vehicles.append(Line(r.label, _amount(v) if v is not None else None))
+    vt = t11.get("vehicles_total", "value") if t11 else None
+    eq = t11.get("equipment_1m", "value") if t11 else None
+    perf = {k: c.value for k, c in book.forms.get("NOTES.performance", {}).items()}
+    t5 = book.tables.get("T05")
+    gpb_project = t5.amount("total", "project") if t5 is not None else None
+    perf["gpb_share"] = rate(_amount(perf.get("gpb_amount")), gpb_project)
+    perf["gpb_project"] = gpb_project
+    levels = [perf.get("fund_level1"), perf.get("fund_level2")]
+    perf["fund_projects"] = None if all(v is None for v in levels) else sum(v or 0 for v in levels)
+    perf["names"] = [
+        n.strip()
+        for n in str(perf.get("dept_eval_names") or "").replace("，", "、").split("、")
+        if n.strip()
+    ]
+    glossary = [
+        (str(i.get("term").value), str(i.get("definition").value))
+        for i in book.lists.get("NOTES.glossary", [])
+        if i.get("term") is not None and i.get("definition") is not None
+    ]
+    units = [{k: c.value for k, c in item.items()} for item in book.lists.get("COVER.units", [])]
+    end_items = book.forms.get("NOTES.balance", {}).get("end_items")
+    return Context(
+        year=book.year,
+        dept=dept,
+        kind=_text(unit.get("dept_kind")) or "部门",
+        unit=unit,
+        overview=overview,
+        units=units,
+        comp=comp,
+        classes=_class_items(book, profile),
+        personnel=personnel,
+        public=public,
+        project_classes=_econ_lines(
+            book, "T07", ("301", "302", "303", "307", "309", "310", "311", "312", "313", "399")
+        ),
+        sangong=sangong,
+        fund=fund,
+        soe=soe,
+        procurement=procurement,
+        vehicles=vehicles,
+        vehicles_total=vt
+        if isinstance(vt, int)
+        else (int(vt) if isinstance(vt, Decimal) else None),
+        equipment=eq if isinstance(eq, int) else (int(eq) if isinstance(eq, Decimal) else None),
+        performance=perf,
+        projects=_project_texts(book),
+        glossary=glossary,
+        tables=[s.title for s in profile.tables],
+        end_items=_text(end_items.value) if end_items is not None else None,
+    )
+
+
+def _has_money(t) -> bool:
+    if t is None:
+        return False
+    return any(
+        isinstance(c.value, Decimal) and c.value != 0
+        for r in t.rows.values()
+        for c in r.cells.values()
+    )
+
+
+__all__ = ["Context", "build_context", "MISSING_REASON", "missing", "q2"]
