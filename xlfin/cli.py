@@ -168,7 +168,10 @@ def _split(values: list[str] | None) -> list[str]:
 
 @app.command()
 def check(
-    files: Annotated[list[Path], typer.Argument(help="要校验的 .xlsx 工作簿（可多个）。")],
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="要校验的 .xlsx 工作簿或文件夹（可多个；文件夹下的全部 .xlsx）。"),
+    ],
     output_format: Annotated[
         OutputFormat, typer.Option("--format", help="输出格式：text 或 json。")
     ] = OutputFormat.text,
@@ -190,6 +193,10 @@ def check(
     ] = None,
     in_place: Annotated[bool, typer.Option("--in-place", help="--mark 直接写回原文件。")] = False,
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件。")] = False,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="并行进程数（检查多个文件时）。")] = 1,
+    summary: Annotated[
+        Path | None, typer.Option("--summary", help="汇总结果写入 .xlsx（每个单位一行）。")
+    ] = None,
     profile: Annotated[str, typer.Option("--profile", help="表样格式。")] = "nmg-2023",
     year: Annotated[int | None, typer.Option("--year", help="决算年度。")] = None,
 ) -> None:
@@ -202,7 +209,7 @@ def check(
 
     if mark and not (output or in_place):
         fail("--mark 需要 -o 输出文件或 --in-place / --mark needs -o FILE or --in-place")
-    if mark and len(files) != 1:
+    if mark and (len(files) != 1 or files[0].is_dir()):
         fail("--mark 一次只能处理一个工作簿 / --mark takes one workbook")
     if (output or in_place) and not mark:
         fail("-o 和 --in-place 只与 --mark 一起使用 / -o and --in-place go with --mark")
@@ -211,26 +218,45 @@ def check(
     except ProfileError as e:
         fail(str(e))
     sel, ign = _split(select), _split(ignore)
-    unreadable = False
+    from xlfin.bulk import workbooks_under
+
+    paths = workbooks_under(files)
+    missing_dirs = [p for p in files if not p.exists()]
+    unreadable = bool(missing_dirs)
+    for p in missing_dirs:
+        err.print(f"{p}: [bold red]无法读取[/]：文件或文件夹不存在", soft_wrap=True)
     worst = None
     all_findings = []
     counts = {"error": 0, "warning": 0, "info": 0}
-    for path in files:
-        try:
-            book = read_book(path, prof)
-        except ReadError as e:
-            err.print(f"{path}: [bold red]无法读取[/]：{e}", soft_wrap=True)
-            unreadable = True
-            continue
-        report = run(book, prof, sel, ign)
-        for k, v in report.counts().items():
-            counts[k] += v
-        for f in report.findings:
-            if worst is None or RANK[f.severity] < RANK[worst]:
-                worst = f.severity
-            all_findings.append((str(path), f))
-        if mark:
-            _mark(path, output, in_place, force, report)
+    outcomes = []
+    if len(paths) > 1 or jobs > 1 or summary is not None:
+        outcomes = _check_many(paths, prof, sel, ign, jobs)
+        for o in outcomes:
+            if o.status == "无法读取":
+                err.print(f"{o.file}: [bold red]无法读取[/]：{o.reason}", soft_wrap=True)
+                unreadable = True
+                continue
+            for f in o.findings:
+                all_findings.append((o.file, f))
+    else:
+        for path in paths:
+            try:
+                book = read_book(path, prof)
+            except ReadError as e:
+                err.print(f"{path}: [bold red]无法读取[/]：{e}", soft_wrap=True)
+                unreadable = True
+                continue
+            report = run(book, prof, sel, ign)
+            for f in report.findings:
+                all_findings.append((str(path), f))
+            if mark:
+                _mark(path, output, in_place, force, report)
+    for _file, f in all_findings:
+        counts[f.severity] += 1
+        if worst is None or RANK[f.severity] < RANK[worst]:
+            worst = f.severity
+    if summary is not None:
+        _write_summary(summary, outcomes, force)
     if output_format == OutputFormat.json:
         data = [
             {
@@ -254,12 +280,107 @@ def check(
         n = sum(counts.values())
         typer.echo(
             f"共 {n} 条：错误 {counts['error']}，警告 {counts['warning']}，提示 {counts['info']}"
-            f"（{len(files)} 个文件）"
+            f"（{len(paths)} 个文件）"
         )
     if unreadable:
         raise typer.Exit(2)
     if not exit_zero and worst is not None and RANK[worst] <= RANK[fail_on.value]:
         raise typer.Exit(1)
+
+
+def _progress(total: int, what: str):
+    """A rich progress bar on stderr; returns (context manager, advance callback)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    bar = Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+        disable=total < 2,
+    )
+    task = bar.add_task(what, total=total)
+    return bar, lambda: bar.advance(task)
+
+
+class _FindingRow:
+    """A finding rebuilt from a worker's plain tuple."""
+
+    def __init__(self, rid, severity, where, message):
+        from xlfin.rules.engine import Finding
+
+        sheet, _, cell = where.partition("!")
+        self.f = Finding(rid, severity, message, sheet or None, cell or None)
+
+
+def _check_many(paths, prof, sel, ign, jobs):
+    from xlfin.bulk import _check_one, _init_checker, run_jobs
+    from xlfin.rules.engine import Finding, selected
+
+    bar, advance = _progress(len(paths), "校验")
+    with bar:
+        results = run_jobs(
+            [str(p) for p in paths], _check_one, _init_checker, (prof.id, prof.year), jobs, advance
+        )
+    outcomes = []
+    order = {str(p): i for i, p in enumerate(paths)}
+    for _path, o in sorted(results, key=lambda r: order[r[0]]):
+        if isinstance(o, Exception):
+            from xlfin.bulk import Outcome
+
+            o = Outcome(Path(_path).name, "", "无法读取", _path, str(o))
+        kept = []
+        for rid, severity, where, message in o.findings:
+            if selected(rid, sel, ign):
+                sheet, _, cell = where.partition("!")
+                kept.append(Finding(rid, severity, message, sheet or None, cell or None))
+        o.findings = kept
+        o.errors = sum(1 for f in kept if f.severity == "error")
+        o.warnings = sum(1 for f in kept if f.severity == "warning")
+        if o.status != "无法读取":
+            o.status = "有错误" if o.errors else ("有警告" if o.warnings else "通过")
+        outcomes.append(o)
+    return outcomes
+
+
+def _write_summary(path: Path, outcomes, force: bool) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from xlfin.io.files import atomic_write
+
+    try:
+        check_output(path, force)
+    except OutputError as e:
+        fail(str(e))
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "汇总"
+    ws.append(["文件", "单位编码", "单位名称", "状态", "错误", "警告", "主要问题", "原因"])
+    for o in outcomes:
+        first = "；".join(
+            f"{f.id} {f.where} {f.message}" for f in o.findings if f.severity != "info"
+        )
+        ws.append([o.file, o.key, o.name, o.status, o.errors, o.warnings, first[:500], o.reason])
+    detail = wb.create_sheet("全部发现")
+    detail.append(["文件", "单位名称", "规则", "级别", "位置", "说明"])
+    for o in outcomes:
+        for f in o.findings:
+            detail.append([o.file, o.name, f.id, f.severity, f.where, f.message])
+    for sheet in (ws, detail):
+        for c in sheet[1]:
+            c.font = Font(bold=True)
+        sheet.freeze_panes = "A2"
+    widths = {"A": 40, "B": 12, "C": 40, "D": 8, "E": 6, "F": 6, "G": 80, "H": 40}
+    for col, w in widths.items():
+        ws.column_dimensions[col].width = w
+    try:
+        atomic_write(path, lambda tmp: wb.save(tmp))
+    except OSError as e:
+        fail(f"无法写入 {path}：{e.strerror or e}")
+    err.print(f"已写入汇总：{path}", soft_wrap=True)
 
 
 def _mark(path: Path, output: Path | None, in_place: bool, force: bool, report) -> None:
@@ -336,7 +457,7 @@ def fill(
         apply_file(workbook, target, lambda wb: writes)
     except OSError as e:
         fail(f"无法写入 {target}：{e.strerror or e}")
-    out.print(f"已写入 {len(writes)} 个计算单元格：{target}")
+    out.print(f"已写入 {len(writes)} 个计算单元格：{target}", soft_wrap=True)
 
 
 @app.command()
@@ -396,6 +517,130 @@ def narrate(
         for f in errors:
             err.print(f"  {f.where}: {f.id} {f.message}", soft_wrap=True)
         raise typer.Exit(1)
+
+
+@app.command()
+def generate(
+    units: Annotated[Path, typer.Option("--units", help="单位清单：.csv 或 .xlsx。")],
+    out_dir: Annotated[Path, typer.Option("--out", help="输出文件夹。")],
+    year: Annotated[int | None, typer.Option("--year", help="决算年度。")] = None,
+    last_year: Annotated[
+        Path | None, typer.Option("--last-year", help="上年已填报的工作簿所在文件夹。")
+    ] = None,
+    budget: Annotated[
+        Path | None, typer.Option("--budget", help="年初预算表（unit_code, item, budget）。")
+    ] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="并行进程数。")] = 1,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的工作簿。")] = False,
+    profile: Annotated[str, typer.Option("--profile", help="表样格式。")] = "nmg-2023",
+) -> None:
+    """为多个单位生成已预填封面（及上年决算、年初预算）的工作簿，并写出生成结果清单。"""
+    from xlfin.bulk import (
+        BulkError,
+        _generate_one,
+        _init_worker,
+        generate_outcomes,
+        index_last_year,
+        plan_generation,
+        read_budgets,
+        read_units,
+        run_jobs,
+    )
+
+    try:
+        prof = load_profile(profile, year)
+        rows, notes = read_units(units)
+        budgets = None
+        if budget is not None:
+            budgets, budget_notes = read_budgets(budget, prof)
+            notes += budget_notes
+        out_dir.mkdir(parents=True, exist_ok=True)
+        index = index_last_year(last_year, prof) if last_year is not None else None
+        if last_year is not None and not last_year.is_dir():
+            raise BulkError(f"上年文件夹不存在：{last_year}")
+    except (ProfileError, BulkError) as e:
+        fail(str(e))
+    except OSError as e:
+        fail(f"无法创建输出文件夹 {out_dir}：{e.strerror or e}")
+    for n in notes:
+        err.print(f"[yellow]提示[/]：{n}", soft_wrap=True)
+    todo, outcomes = plan_generation(rows, out_dir, prof, index, budgets, force)
+    bar, advance = _progress(len(todo), "生成")
+    with bar:
+        results = run_jobs(todo, _generate_one, _init_worker, (prof.id, prof.year), jobs, advance)
+    outcomes += generate_outcomes(results)
+    _generation_summary(outcomes, out_dir)
+    if any(o.status == "失败" for o in outcomes):
+        raise typer.Exit(1)
+
+
+def _generation_summary(outcomes, out_dir: Path) -> None:
+    import csv
+
+    counts = {s: sum(1 for o in outcomes if o.status == s) for s in ("已生成", "已跳过", "失败")}
+    for o in outcomes:
+        if o.status != "已生成" or o.reason:
+            err.print(
+                f"{o.key} {o.name}：{o.status}{'，' + o.reason if o.reason else ''}", soft_wrap=True
+            )
+    report = out_dir / "生成结果.csv"
+    with open(report, "w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["单位编码", "单位名称", "状态", "文件", "说明"])
+        for o in outcomes:
+            w.writerow([o.key, o.name, o.status, o.file, o.reason])
+    out.print(
+        f"已生成 {counts['已生成']}，已跳过 {counts['已跳过']}，失败 {counts['失败']}；结果清单：{report}",
+        soft_wrap=True,
+    )
+
+
+@app.command()
+def merge(
+    files: Annotated[list[Path], typer.Argument(help="各单位的工作簿（或所在文件夹）。")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="汇总工作簿。")],
+    main_unit: Annotated[
+        Path | None, typer.Option("--main", help="文字内容取自哪个单位的工作簿（默认第一个）。")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件。")] = False,
+    profile: Annotated[str, typer.Option("--profile", help="表样格式。")] = "nmg-2023",
+    year: Annotated[int | None, typer.Option("--year", help="决算年度。")] = None,
+) -> None:
+    """汇总多个单位的工作簿：各表按行（科目编码）相加，数量相加，列出决算单位构成。"""
+    from xlfin.bulk import MergeError, merge_books, workbooks_under
+    from xlfin.io.reader import ReadError, read_book
+    from xlfin.io.writer import write_book
+
+    try:
+        prof = load_profile(profile, year)
+    except ProfileError as e:
+        fail(str(e))
+    paths = workbooks_under(files)
+    if len(paths) < 2:
+        fail("至少需要两个工作簿 / give at least two workbooks")
+    books = []
+    for p in paths:
+        try:
+            books.append(read_book(p, prof))
+        except ReadError as e:
+            fail(f"{p}：{e}")
+    main_index = 0
+    if main_unit is not None:
+        matches = [i for i, p in enumerate(paths) if p.resolve() == main_unit.resolve()]
+        if not matches:
+            fail(f"--main 指定的工作簿不在汇总范围内：{main_unit}")
+        main_index = matches[0]
+    try:
+        merged, notes = merge_books(books, prof, main_index)
+        check_output(output, force)
+        write_book(merged, prof, output)
+    except (MergeError, OutputError) as e:
+        fail(str(e))
+    except OSError as e:
+        fail(f"无法写入 {output}：{e.strerror or e}")
+    for n in notes:
+        err.print(f"[yellow]提示[/]：{n}", soft_wrap=True)
+    out.print(f"已汇总 {len(books)} 个单位：{output}", soft_wrap=True)
 
 
 @app.command()

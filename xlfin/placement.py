@@ -16,7 +16,7 @@ from xlfin.layout import (
     PROJECT_TEXT_KEYS,
     sheet_layout,
 )
-from xlfin.model import Book, Source, column_letter
+from xlfin.model import Book, Source, column_letter, iter_cells
 from xlfin.profile import Profile
 
 
@@ -122,3 +122,34 @@ def fitted_profile(book: Book, profile: Profile) -> Profile:
             )
         sheets.append(s)
     return dataclasses.replace(profile, sheets=tuple(sheets))
+
+
+def cell_values(book: Book, profile: Profile) -> list[tuple[str, str, object]]:
+    """(sheet, A1, value) of every non-blank value of *book* placed in *profile* (fitted),
+    including the 科目编码 and 科目名称 of classification rows: what a writer must put where."""
+    place(book, profile)
+    out: list[tuple[str, str, object]] = []
+    for _kind, cell in iter_cells(book):
+        if cell.source is not None and not cell.blank:
+            out.append((cell.source.sheet, cell.source.cell, cell.value))
+    for table in book.tables.values():
+        try:
+            sheet = profile.sheet(table.id)
+        except KeyError:
+            continue
+        labels = {bl.spec.key: bl.label_col for bl in sheet_layout(profile, table.id).blocks}
+        for row in table.rows.values():
+            if row.code and row.source is not None and row.key != "total":
+                block = next((b for b in sheet.blocks if b.key == row.block), None)
+                if block is None or block.type != "classified":
+                    continue
+                out.append((row.source.sheet, row.source.cell, row.code))
+                if row.label:
+                    out.append(
+                        (
+                            row.source.sheet,
+                            f"{column_letter(labels[row.block])}{row.line}",
+                            row.label,
+                        )
+                    )
+    return out

@@ -54,14 +54,23 @@ def normalize_xlsx(path: Path, stamp: str = "2000-01-01T00:00:00Z") -> None:
     """Make an .xlsx byte-reproducible: fixed zip times and fixed document dates."""
     path = Path(path)
     with zipfile.ZipFile(path) as zin:
-        items = [(info, zin.read(info.filename)) for info in zin.infolist()]
+        items = [(info.filename, zin.read(info.filename)) for info in zin.infolist()]
+    items = [
+        (name, _CORE_TIMES.sub(rb"\g<1>" + stamp.encode() + rb"\g<3>", data))
+        if name == "docProps/core.xml"
+        else (name, data)
+        for name, data in items
+    ]
     tmp = path.with_name(path.name + ".norm")
-    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info, data in items:
-            if info.filename == "docProps/core.xml":
-                data = _CORE_TIMES.sub(rb"\g<1>" + stamp.encode() + rb"\g<3>", data)
-            zi = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
+    write_package(tmp, items)
+    os.replace(tmp, path)
+
+
+def write_package(path: Path, items: list[tuple[str, bytes]]) -> None:
+    """Write zip entries in order, with fixed times: the one way xlfin writes a package."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name, data in items:
+            zi = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
             zi.compress_type = zipfile.ZIP_DEFLATED
             zi.external_attr = 0o600 << 16
             zout.writestr(zi, data)
-    os.replace(tmp, path)

@@ -11,37 +11,19 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from xlfin.io.template import build_workbook, save_workbook
-from xlfin.layout import sheet_layout
-from xlfin.model import Book, iter_cells
-from xlfin.placement import fitted_profile, place
+from xlfin.model import Book
+from xlfin.placement import cell_values, fitted_profile
 from xlfin.profile import Profile
 
 
 def fill_workbook(wb: Workbook, book: Book, profile: Profile) -> None:
     """Write every value of *book* into *wb*, built from *profile* (already fitted).
 
-    Positions come from :func:`xlfin.placement.place`, the same geometry the tests and the
-    in-memory books use.
+    Positions come from :func:`xlfin.placement.cell_values`, the same list the fast
+    package writer (bulk generation) uses.
     """
-    place(book, profile)
-    for _kind, cell in iter_cells(book):
-        if cell.source is not None and not cell.blank:
-            wb[cell.source.sheet][cell.source.cell].value = cell.value
-    for table in book.tables.values():
-        for row in table.rows.values():
-            if row.code and row.source is not None:
-                sheet = wb[row.source.sheet]
-                sheet[row.source.cell].value = row.code
-                if row.label and row.columns is not None:
-                    name_cell = sheet.cell(row.line, _label_col(profile, table.id, row.block))
-                    name_cell.value = row.label
-
-
-def _label_col(profile: Profile, table_id: str, block: str) -> int:
-    for bl in sheet_layout(profile, table_id).blocks:
-        if bl.spec.key == block:
-            return bl.label_col
-    raise KeyError(block)
+    for sheet, cell, value in cell_values(book, profile):
+        wb[sheet][cell].value = value
 
 
 def write_book(book: Book, profile: Profile, path: Path) -> None:

@@ -1,0 +1,325 @@
+"""Bulk: generate many units, check a folder, merge units (汇总)."""
+
+import csv
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import python_calamine
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from xlfin.bulk import merge_books, safe_filename, unit_book
+from xlfin.cli import app
+from xlfin.interchange import book_to_data, data_to_book
+from xlfin.io.fastxlsx import TemplatePackage
+from xlfin.io.reader import read_book
+from xlfin.io.writer import write_book
+from xlfin.placement import cell_values
+from xlfin.profile import load_profile
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "samples" / "jcdj_2023.xlsx"
+DEPT = "中共阿拉善盟高新技术产业开发区工作委员会（中共阿左旗乌斯太镇委员会）基层党的建设办公室"
+runner = CliRunner()
+
+
+def run(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def write_units(
+    path, rows, header=("unit_code", "unit_name", "head", "preparer", "contact", "phone", "nature")
+):
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(header)
+        w.writerows(rows)
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    """50 units, one of them the reference department (matched to last year's sample by name)."""
+    d = tmp_path_factory.mktemp("gen")
+    rows = [
+        (
+            f"15{i:04d}",
+            f"测试单位{i}",
+            f"负责人{i}",
+            "编制人",
+            "联系人",
+            f"0483-{i:07d}",
+            "财政拨款的行政单位",
+        )
+        for i in range(1, 50)
+    ]
+    rows.append(("159999", DEPT, "魏治华", "聂鹏", "李渊", "0483-8187268", "财政拨款的行政单位"))
+    write_units(d / "units.csv", rows)
+    budget = d / "budget.csv"
+    with open(budget, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["unit_code", "item", "budget"])
+        w.writerows(
+            [
+                ["159999", "收支总计", "2100.00"],
+                ["159999", "2013101", "1400"],
+                ["159999", "sg_reception", "2"],
+                ["150001", "收支总计", "十万"],
+            ]
+        )
+    last = d / "last"
+    last.mkdir()
+    (last / "上年.xlsx").write_bytes(SAMPLE.read_bytes())
+    out = d / "out"
+    res = run(
+        "generate",
+        "--units",
+        d / "units.csv",
+        "--year",
+        "2024",
+        "--out",
+        out,
+        "--last-year",
+        last,
+        "--budget",
+        budget,
+        "--jobs",
+        "2",
+    )
+    return d, out, res
+
+
+def test_generate_fifty_units(generated):
+    _d, out, res = generated
+    assert res.exit_code == 0, res.output
+    files = sorted(out.glob("*.xlsx"))
+    assert len(files) == 50
+    assert "已生成 50，已跳过 0，失败 0" in res.output
+    assert "预算文件第 5 行（150001）：年初预算“十万”不是数字" in res.output
+
+
+def test_generated_files_in_both_readers(generated):
+    _d, out, _res = generated
+    f = out / "150007_测试单位7.xlsx"
+    ws = load_workbook(f)["封面"]
+    values = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(4, 18)}
+    assert (
+        values["部门名称"] == "测试单位7"
+        and values["单位编码"] == "150007"
+        and values["年度"] == 2024
+    )
+    assert values["联系电话"] == "0483-0000007"
+    rows = (
+        python_calamine.CalamineWorkbook.from_path(str(f))
+        .get_sheet_by_name("收入支出决算总表")
+        .to_python()
+    )
+    assert rows[2][1] == "测试单位7"
+    book = read_book(f, load_profile("nmg-2023", 2024))
+    assert book.problems == [] and book.year == 2024
+
+
+def test_last_year_and_budget_carried(generated):
+    _d, out, res = generated
+    book = read_book(out / f"159999_{DEPT}.xlsx", load_profile("nmg-2023", 2024))
+    notes = book.tables["NOTES"]
+    assert notes.get("income_total", "prior") == Decimal("1425.67")  # last year's 本年收入合计
+    assert notes.get("end_balance", "prior") == Decimal("5.91")  # → expected 年初结转和结余
+    assert notes.get("grand_total", "budget") == Decimal("2100")
+    assert (
+        notes.get("2013101", "budget") == Decimal("1400")
+        and notes.rows["2013101"].label == "行政运行"
+    )
+    assert book.tables["T10"].get("sangong", "budget_reception") == Decimal("2")
+    assert "150001 测试单位1：已生成，上年工作簿中找不到该单位，未填上年决算" in res.output
+
+
+def test_generation_summary_csv(generated):
+    _d, out, _res = generated
+    with open(out / "生成结果.csv", encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 50 and {r["状态"] for r in rows} == {"已生成"}
+
+
+def test_existing_outputs_skipped_unless_force(generated):
+    d, out, _res = generated
+    res = run("generate", "--units", d / "units.csv", "--year", "2024", "--out", out)
+    assert res.exit_code == 0 and "已生成 0，已跳过 50，失败 0" in res.output
+    res = run("generate", "--units", d / "units.csv", "--year", "2024", "--out", out, "--force")
+    assert "已生成 50，已跳过 0，失败 0" in res.output
+
+
+def test_names_bad_rows_and_duplicates(tmp_path):
+    rows = [
+        ("1", 'A\\B/C:D*E?F"G<H>I|J', "", "", "", "", ""),
+        ("2", "../../etc/passwd", "", "", "", "", ""),
+        ("3", "CON", "", "", "", "", ""),
+        ("3", "重复编码", "", "", "", "", ""),
+        ("4", "", "", "", "", "", ""),
+        ("", "同名", "", "", "", "", ""),
+        ("", "同名", "", "", "", "", ""),
+        ("5", "=HYPERLINK(1)", "", "", "", "", ""),
+        ("6", "很长" * 60, "", "", "", "", ""),
+    ]
+    write_units(
+        tmp_path / "u.csv",
+        rows,
+        header=("单位编码", "单位名称", "负责人", "编制人", "联系人", "电话", "备注列"),
+    )
+    out = tmp_path / "out"
+    res = run("generate", "--units", tmp_path / "u.csv", "--out", out)
+    assert res.exit_code == 1  # some rows failed; the others were generated
+    names = sorted(p.name for p in out.glob("*.xlsx"))
+    assert names == sorted(
+        [
+            "1_A_B_C_D_E_F_G_H_I_J.xlsx",
+            "2_etc_passwd.xlsx",
+            "3_CON.xlsx",
+            "同名.xlsx",
+            "同名-2.xlsx",
+            "6_" + "很长" * 39 + ".xlsx",
+        ]
+    )
+    assert all(p.parent == out for p in out.iterdir())
+    assert "第 5 行：单位编码 3 重复" in res.output
+    assert "第 6 行没有单位名称" in res.output
+    assert "单位名称不能以 = + @ 开头" in res.output
+    assert "未知的列“备注列”已忽略" in res.output
+
+
+@pytest.mark.parametrize(
+    "code,name,expected",
+    [
+        ("", "CON", "_CON.xlsx"),
+        ("", "..", "单位.xlsx"),
+        ("", "a/../b", "a_b.xlsx"),
+        ("01", " 尾点. ", "01_ 尾点.xlsx"),
+    ],
+)
+def test_safe_filename(code, name, expected):
+    assert safe_filename(code, name, set()) == expected
+
+
+def test_fast_writer_is_byte_identical_to_openpyxl(tmp_path):
+    profile = load_profile("nmg-2023", 2024)
+    pkg = TemplatePackage(profile)
+    last = read_book(SAMPLE)
+    units = [
+        {"unit_code": "1", "unit_name": "A&B <单位> ", "head": " 前后空格 ", "nature": "事业单位"},
+        {"unit_code": "2", "unit_name": DEPT, "phone": "0483-8187268"},
+    ]
+    for i, unit in enumerate(units):
+        book = unit_book(
+            profile,
+            unit,
+            last if i else None,
+            {"grand_total": Decimal("12.5"), "2013101": Decimal("3")},
+        )
+        write_book(book, profile, tmp_path / f"slow{i}.xlsx")
+        book = unit_book(
+            profile,
+            unit,
+            last if i else None,
+            {"grand_total": Decimal("12.5"), "2013101": Decimal("3")},
+        )
+        pkg.write(cell_values(book, profile), tmp_path / f"fast{i}.xlsx")
+        assert (tmp_path / f"fast{i}.xlsx").read_bytes() == (
+            tmp_path / f"slow{i}.xlsx"
+        ).read_bytes()
+
+
+def test_check_folder_with_a_corrupt_file(tmp_path):
+    folder = tmp_path / "units"
+    folder.mkdir()
+    (folder / "a.xlsx").write_bytes(SAMPLE.read_bytes())
+    (folder / "坏文件.xlsx").write_bytes(b"not a zip")
+    (folder / "~$a.xlsx").write_bytes(b"excel lock file")
+    summary = tmp_path / "summary.xlsx"
+    res = run("check", folder, "--jobs", "2", "--summary", summary)
+    assert res.exit_code == 2  # one file could not be read
+    assert "坏文件.xlsx: 无法读取：不是有效的 .xlsx 文件" in res.output
+    assert "共 27 条：错误 8，警告 6，提示 13（2 个文件）" in res.output
+    wb = load_workbook(summary)
+    rows = [[c.value for c in r] for r in wb["汇总"].iter_rows(min_row=2)]
+    by_file = {Path(r[0]).name: r for r in rows}
+    assert (
+        by_file["a.xlsx"][2] == DEPT
+        and by_file["a.xlsx"][3] == "有错误"
+        and by_file["a.xlsx"][4] == 8
+    )
+    assert by_file["坏文件.xlsx"][3] == "无法读取" and "zip" in by_file["坏文件.xlsx"][7]
+    assert wb["全部发现"].max_row == 28
+
+
+def _money_cells(book):
+    out = {}
+    for tid, t in book.tables.items():
+        for key, row in t.rows.items():
+            for col, cell in row.cells.items():
+                if isinstance(cell.value, Decimal):
+                    out[(tid, key, col)] = cell.value
+    return out
+
+
+def test_merge_two_units_is_the_cell_by_cell_sum(tmp_path):
+    profile = load_profile("nmg-2023")
+    a = read_book(SAMPLE, profile)
+    data = json.loads((ROOT / "samples" / "jcdj_2023.json").read_text(encoding="utf-8"))
+    data["forms"]["COVER.unit"]["dept_name"] = "第二个单位"
+    data["tables"]["T05"]["rows"].append(
+        {"block": "main", "code": "2240106", "name": "安全监管", "values": {"total": "1"}}
+    )
+    data["forms"]["NOTES.sangong"]["domestic_batches"] = 2
+    b_path = tmp_path / "b.xlsx"
+    write_book(data_to_book(data, profile), profile, b_path)
+    out = tmp_path / "汇总.xlsx"
+    res = run("merge", SAMPLE, b_path, "-o", out)
+    assert res.exit_code == 0, res.output
+    assert "科目 2240106" in res.output and "只在 1 个单位中有数" in res.output
+    merged = read_book(out, profile)
+    b = read_book(b_path, profile)
+    ma, mb, mm = _money_cells(a), _money_cells(b), _money_cells(merged)
+    for key in set(ma) | set(mb):
+        tid = key[0]
+        if tid == "NOTES" and key[2] in ("change", "change_rate", "completion", "share"):
+            continue
+        assert mm.get(key) == ma.get(key, Decimal(0)) + mb.get(key, Decimal(0)), key
+    assert merged.field("NOTES.sangong", "domestic_batches") == 15
+    assert merged.field("COVER.unit", "unit_count") == 2
+    assert [u["name"].value for u in merged.lists["COVER.units"]] == [DEPT, DEPT]
+    assert merged.tables["NOTES"].get("income_total", "reason") == a.tables["NOTES"].get(
+        "income_total", "reason"
+    )
+    assert len(merged.projects) == 10
+
+
+def test_merge_refuses_mixed_years(tmp_path):
+    profile = load_profile("nmg-2023")
+    data = json.loads((ROOT / "samples" / "jcdj_2023.json").read_text(encoding="utf-8"))
+    data["forms"]["COVER.unit"]["year"] = 2024
+    other = tmp_path / "2024.xlsx"
+    write_book(data_to_book(data, profile), profile, other)
+    res = run("merge", SAMPLE, other, "-o", tmp_path / "x.xlsx")
+    assert res.exit_code == 2 and "不能汇总不同年度的工作簿：2023、2024" in res.output
+    with pytest.raises(Exception, match="不能汇总不同年度"):
+        merge_books([read_book(SAMPLE, profile), read_book(other, profile)], profile)
+
+
+def test_merge_result_round_trips(tmp_path):
+    profile = load_profile("nmg-2023")
+    merged, _notes = merge_books([read_book(SAMPLE, profile), read_book(SAMPLE, profile)], profile)
+    write_book(merged, profile, tmp_path / "m.xlsx")
+    again = read_book(tmp_path / "m.xlsx", profile)
+    assert again.problems == []
+
+    def rows(book):
+        return {
+            (r.get("key"), r.get("code")): r["values"]
+            for r in book_to_data(book, profile)["tables"]["T01"]["rows"]
+        }
+
+    assert rows(again) == rows(merged)
+    assert merged.tables["T01"].get("income_total", "amount") == 2 * read_book(
+        SAMPLE, profile
+    ).tables["T01"].get("income_total", "amount")

@@ -1,0 +1,94 @@
+"""Fast package writer for bulk generation: values put straight into the template's XML.
+
+openpyxl needs about half a second to build and save one workbook; a finance bureau
+generates a thousand. The template package is built once (by openpyxl); each unit's values
+then replace the template's empty cells (``<c r="B3" s="13" t="n" />``) in the sheet XML,
+written exactly as openpyxl writes them (inline strings, ``%.16g`` numbers), and the package
+is zipped the same way. Tests prove the result is byte-identical to the openpyxl path.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import tempfile
+import zipfile
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from openpyxl.compat import safe_string
+
+from xlfin.io.files import atomic_write, normalize_xlsx, write_package
+from xlfin.io.template import build_workbook
+from xlfin.io.xlsx import _sheet_parts
+from xlfin.profile import Profile
+
+_EMPTY = re.compile(r'<c r="([A-Z]+[0-9]+)" s="([0-9]+)" t="n" />')
+
+
+class NotFast(Exception):
+    """The values do not fit the template as it is (rows to add): use the openpyxl path."""
+
+
+def _cell_xml(ref: str, style: str, value: object) -> str:
+    if isinstance(value, str):
+        stripped = value.strip()
+        space = ' xml:space="preserve"' if stripped and stripped != value else ""
+        return f'<c r="{ref}" s="{style}" t="inlineStr"><is><t{space}>{escape(value)}</t></is></c>'
+    if isinstance(value, bool) or value is None:
+        raise NotFast(f"unsupported value {value!r}")
+    return f'<c r="{ref}" s="{style}" t="n"><v>{safe_string(value)}</v></c>'
+
+
+class TemplatePackage:
+    """The profile's template as zip entries, ready to be filled many times."""
+
+    def __init__(self, profile: Profile):
+        buf = io.BytesIO()
+        build_workbook(profile).save(buf)
+        fd, name = tempfile.mkstemp(suffix=".xlsx")
+        os.close(fd)
+        try:
+            Path(name).write_bytes(buf.getvalue())
+            normalize_xlsx(Path(name))
+            with zipfile.ZipFile(name) as z:
+                self.items = [(i.filename, z.read(i.filename)) for i in z.infolist()]
+                self.parts = _sheet_parts(z)
+        finally:
+            os.unlink(name)
+        self.index = {name: i for i, (name, _data) in enumerate(self.items)}
+
+    def render(self, values: list[tuple[str, str, object]]) -> list[tuple[str, bytes]]:
+        """The package entries with *values* ((sheet, A1, value)) written in."""
+        by_sheet: dict[str, dict[str, object]] = {}
+        for sheet, ref, value in values:
+            by_sheet.setdefault(sheet, {})[ref] = value
+        items = list(self.items)
+        for sheet, cells in by_sheet.items():
+            part = self.parts.get(sheet)
+            if part is None:
+                raise NotFast(f"no sheet {sheet}")
+            i = self.index[part]
+            xml = items[i][1].decode("utf-8")
+            done = set()
+
+            def repl(m: re.Match, cells=cells, done=done) -> str:
+                ref = m.group(1)
+                if ref in cells:
+                    done.add(ref)
+                    return _cell_xml(ref, m.group(2), cells[ref])
+                return m.group(0)
+
+            xml = _EMPTY.sub(repl, xml)
+            if len(done) != len(cells):
+                raise NotFast(
+                    f"{sheet}: cells not in the template: {sorted(set(cells) - done)[:5]}"
+                )
+            items[i] = (part, xml.encode("utf-8"))
+        return items
+
+    def write(self, values: list[tuple[str, str, object]], path: Path) -> None:
+        """Write a filled copy of the template to *path* atomically."""
+        items = self.render(values)
+        atomic_write(Path(path), lambda tmp: write_package(tmp, items))
