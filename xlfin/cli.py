@@ -250,7 +250,7 @@ def check(
             for f in report.findings:
                 all_findings.append((str(path), f))
             if mark:
-                _mark(path, output, in_place, force, report)
+                _mark(path, output, in_place, force, report, prof)
     for _file, f in all_findings:
         counts[f.severity] += 1
         if worst is None or RANK[f.severity] < RANK[worst]:
@@ -383,9 +383,9 @@ def _write_summary(path: Path, outcomes, force: bool) -> None:
     err.print(f"已写入汇总：{path}", soft_wrap=True)
 
 
-def _mark(path: Path, output: Path | None, in_place: bool, force: bool, report) -> None:
+def _mark(path: Path, output: Path | None, in_place: bool, force: bool, report, prof) -> None:
     from xlfin.io.apply import apply_file, read_mark_state
-    from xlfin.marks import mark_writes
+    from xlfin.marks import mark_writes, template_fills
 
     target = path if in_place else output
     try:
@@ -396,8 +396,7 @@ def _mark(path: Path, output: Path | None, in_place: bool, force: bool, report) 
 
         def writes_for(wb):
             cells = [(f.sheet, f.cell) for f in report.findings if f.sheet and f.cell]
-            previous, fills = read_mark_state(wb, cells)
-            return mark_writes(report, previous, fills)
+            return mark_writes(report, read_mark_state(wb), template_fills(prof, cells))
 
         apply_file(path, target, writes_for)
     except OutputError as e:
@@ -641,6 +640,61 @@ def merge(
     for n in notes:
         err.print(f"[yellow]提示[/]：{n}", soft_wrap=True)
     out.print(f"已汇总 {len(books)} 个单位：{output}", soft_wrap=True)
+
+
+addin_app = typer.Typer(
+    help="Excel 加载项（决算公开 功能区选项卡）：生成与安装。", no_args_is_help=True
+)
+app.add_typer(addin_app, name="addin")
+
+
+@addin_app.command("build")
+def addin_build(
+    output: Annotated[Path, typer.Option("-o", "--output", help="输出的 .xlam 文件。")] = Path(
+        "dist/xlfin.xlam"
+    ),
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件。")] = False,
+) -> None:
+    """用 macros/ 的功能区与 VBA 源码和已安装 xlwings 附带的加载项，生成 xlfin.xlam（任何系统都可运行）。"""
+    from xlfin.excel.addin import AddinError, build
+
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        check_output(output, force)
+        info = build(output)
+    except (AddinError, OutputError) as e:
+        fail(str(e))
+    except OSError as e:
+        fail(f"无法写入 {output}：{e.strerror or e}")
+    out.print(f"已生成加载项：{info['output']}（xlwings {info['xlwings']}）", soft_wrap=True)
+
+
+@addin_app.command("install")
+def addin_install(
+    addin: Annotated[
+        Path | None, typer.Option("--addin", help="已生成的 .xlam（不给则现场生成）。")
+    ] = None,
+) -> None:
+    """把加载项放进 Excel 的启动文件夹（XLSTART），并把运行 xlfin 的 Python 写入加载项配置。"""
+    import tempfile
+
+    from xlfin.excel.addin import AddinError, build, install
+
+    try:
+        if addin is None:
+            tmpdir = Path(tempfile.mkdtemp())
+            addin = tmpdir / "xlfin.xlam"
+            build(addin)
+        elif not addin.exists():
+            raise AddinError(f"文件不存在：{addin}")
+        written = install(addin)
+    except AddinError as e:
+        fail(str(e))
+    except OSError as e:
+        fail(f"无法安装：{e.strerror or e}")
+    for p in written:
+        out.print(f"已写入：{p}", soft_wrap=True)
+    out.print("请重新启动 Excel，功能区会出现“决算公开”选项卡；首次使用时请按提示启用宏。")
 
 
 @app.command()

@@ -7,7 +7,10 @@ run (or a clean one) can put every cell back exactly as it was before marking.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 
+from xlfin.model import column_letter
+from xlfin.profile import Profile
 from xlfin.rules.engine import Finding, Report
 from xlfin.writes import CellWrite, SheetWrite, Write
 
@@ -15,7 +18,26 @@ RESULT_SHEET = "校验结果"
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C"}
 SEVERITY_CN = {"error": "错误", "warning": "警告", "info": "提示"}
 HEADER = ["序号", "规则", "级别", "位置", "说明", "原状态"]
+ROLE_FILLS = {"total": "F2F2F2", "computed": "E2EFDA"}  # as xlfin.io.template paints them
 STATE_COL = 6
+
+
+def template_fills(
+    profile: Profile, cells: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], str | None]:
+    """The fill each cell has in the profile's template (totals grey, computed cells green, the
+    rest none): what a cell goes back to when its mark is removed. Known without reading the
+    workbook, so the Excel add-in needs no per-cell colour reads."""
+    from xlfin.layout import sheet_layout
+
+    by_sheet: dict[str, dict[str, str]] = {}
+    for s in profile.sheets:
+        fills = {}
+        for sl in sheet_layout(profile, s.id).slots:
+            if sl.role in ROLE_FILLS:
+                fills[f"{column_letter(sl.col)}{sl.row}"] = ROLE_FILLS[sl.role]
+        by_sheet[s.name] = fills
+    return {(sheet, cell): by_sheet.get(sheet, {}).get(cell) for sheet, cell in cells}
 
 
 def _state(cell: str, fill: str | None) -> str:

@@ -16,8 +16,8 @@ from xlfin.writes import KEEP, CellWrite, SheetWrite, Write
 LINK_FONT = Font(color="0563C1", underline="single")
 
 
-def read_mark_state(wb, cells: list[tuple[str, str]]) -> tuple[list[str], dict]:
-    """Earlier marks (the hidden 原状态 column of 校验结果) and the present fill of *cells*."""
+def read_mark_state(wb) -> list[str]:
+    """Earlier marks: the hidden 原状态 column of 校验结果 ([] when there is none)."""
     previous = []
     if RESULT_SHEET in wb.sheetnames:
         ws = wb[RESULT_SHEET]
@@ -25,13 +25,7 @@ def read_mark_state(wb, cells: list[tuple[str, str]]) -> tuple[list[str], dict]:
             v = ws.cell(r, STATE_COL).value
             if isinstance(v, str) and v:
                 previous.append(v)
-    fills = {}
-    for sheet, cell in cells:
-        if sheet in wb.sheetnames:
-            fill = wb[sheet][cell].fill
-            rgb = fill.fgColor.rgb if fill is not None and fill.fill_type == "solid" else None
-            fills[(sheet, cell)] = rgb[-6:] if isinstance(rgb, str) else None
-    return previous, fills
+    return previous
 
 
 def apply_to_workbook(wb, writes: list[Write]) -> None:

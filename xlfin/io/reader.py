@@ -741,7 +741,21 @@ def _read_book(path: Path, profile: Profile | str, year: int | None) -> Book:
     open_checks(path)
     names, grids = load_values(path)
     no_value = formulas_without_value(path)
-    book = Book(profile_id=profile.id, year=profile.year, path=str(path))
+    return read_grids(names, grids, profile, no_value, str(path))
+
+
+def read_grids(
+    names: list[str],
+    grids,
+    profile: Profile,
+    no_value: dict[str, set[str]] | None = None,
+    path: str | None = None,
+) -> Book:
+    """Build a Book from sheet values (rows of cells from A1; '' or None for blank), however they
+    were read: python-calamine for files, one ``range.value`` per sheet in Excel. *grids* may be
+    a lazy mapping: a sheet is only fetched when it is needed."""
+    no_value = no_value or {}
+    book = Book(profile_id=profile.id, year=profile.year, path=path)
     used: set[str] = set()
     matched: dict[str, str] = {}
     for spec in profile.sheets:
@@ -763,7 +777,7 @@ def _read_book(path: Path, profile: Profile | str, year: int | None) -> Book:
             )
     if not any(t.id in matched for t in profile.tables):
         raise ReadError(
-            f"{path} 中找不到任何一张决算公开表（{profile.id} 格式），请确认使用的是 xlfin 模板"
+            f"{path or '工作簿'} 中找不到任何一张决算公开表（{profile.id} 格式），请确认使用的是 xlfin 模板"
             " / no table of the profile found"
         )
     for spec in profile.sheets:
