@@ -13,7 +13,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent / "golden"))
 
 import differences as D  # noqa: E402
-from sections import normalize, part, part2_sections  # noqa: E402
+from sections import ORDINALS, normalize, part, part2_sections  # noqa: E402
 
 from xlfin.io.reader import read_book  # noqa: E402
 from xlfin.narrative import narrate  # noqa: E402
@@ -69,22 +69,7 @@ def strip_tables(text: str, start: str, end: str) -> str:
     return text[: text.index(start)] + text[text.index(end) :]
 
 
-SECTIONS = [
-    "一",
-    "二",
-    "三",
-    "四",
-    "五",
-    "六",
-    "七",
-    "八",
-    "九",
-    "十",
-    "十一",
-    "十二",
-    "十三",
-    "十四",
-]
+SECTIONS = ORDINALS
 
 
 @pytest.mark.parametrize("section", SECTIONS)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from xlfin import codes
 from xlfin.compute import table_amount
+from xlfin.io.files import workbooks_under  # noqa: F401  (re-exported for the CLI)
 from xlfin.model import Book, Cell, Row, Table
 from xlfin.profile import Profile, load_profile
 from xlfin.values import norm_code, norm_label, parse_amount, parse_text
@@ -456,21 +457,6 @@ def _init_checker(profile_id: str, year: int) -> None:
     global _PROFILE
     _PROFILE = load_profile(profile_id, year)
     import xlfin.rules  # noqa: F401  (registers the rules once per worker)
-
-
-def workbooks_under(paths: Iterable[Path]) -> list[Path]:
-    """Every .xlsx given, or found under a given folder (Excel's ~$ lock files excluded)."""
-    out = []
-    for p in paths:
-        if p.is_dir():
-            out.extend(
-                x
-                for x in sorted(p.rglob("*.xlsx"))
-                if not x.name.startswith(("~$", ".")) and x.is_file()
-            )
-        else:
-            out.append(p)
-    return out
 
 
 # ---------------------------------------------------------------- merge (汇总)

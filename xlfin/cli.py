@@ -25,6 +25,12 @@ out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 
 
+# Options shared by several commands.
+ProfileOpt = Annotated[str, typer.Option("--profile", help="表样格式。")]
+YearOpt = Annotated[int | None, typer.Option("--year", help="决算年度。")]
+ForceOpt = Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件。")]
+
+
 class UsageFailure(Exception):
     """A problem the user can fix: reported in one line, exit code 2."""
 
@@ -53,9 +59,9 @@ def _root(
 @app.command()
 def template(
     output: Annotated[Path, typer.Option("-o", "--output", help="输出的 .xlsx 文件。")],
-    profile: Annotated[str, typer.Option("--profile", help="表样格式。")] = "nmg-2023",
-    year: Annotated[int | None, typer.Option("--year", help="决算年度。")] = None,
-    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件。")] = False,
+    profile: ProfileOpt = "nmg-2023",
+    year: YearOpt = None,
+    force: ForceOpt = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不列出工作表。")] = False,
 ) -> None:
     """生成空白的部门决算公开 Excel 模板（十一张表及说明数据、绩效自评表）。"""
@@ -88,9 +94,9 @@ def _load_book(path: Path, profile: str, year: int | None):
 def export_json(
     workbook: Annotated[Path, typer.Argument(help="已填报的 .xlsx 工作簿。")],
     output: Annotated[Path, typer.Option("-o", "--output", help="输出的 .json 文件。")],
-    profile: Annotated[str, typer.Option("--profile", help="表样格式。")] = "nmg-2023",
-    year: Annotated[int | None, typer.Option("--year", help="决算年度。")] = None,
-    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件。")] = False,
+    profile: ProfileOpt = "nmg-2023",
+    year: YearOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """把工作簿导出为 JSON（金额以字符串保存，精确无误差）。"""
     import json
@@ -117,7 +123,7 @@ def export_json(
 def import_json(
     data_file: Annotated[Path, typer.Argument(help="xlfin 导出的 .json 文件。")],
     output: Annotated[Path, typer.Option("-o", "--output", help="输出的 .xlsx 工作簿。")],
-    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件。")] = False,
+    force: ForceOpt = False,
 ) -> None:
     """把 JSON 数据填入模板，生成工作簿。"""
     import json
@@ -192,13 +198,13 @@ def check(
         Path | None, typer.Option("-o", "--output", help="--mark 的输出文件（不改动原文件）。")
     ] = None,
     in_place: Annotated[bool, typer.Option("--in-place", help="--mark 直接写回原文件。")] = False,
-    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件。")] = False,
+    force: ForceOpt = False,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="并行进程数（检查多个文件时）。")] = 1,
     summary: Annotated[
         Path | None, typer.Option("--summary", help="汇总结果写入 .xlsx（每个单位一行）。")
     ] = None,
-    profile: Annotated[str, typer.Option("--profile", help="表样格式。")] = "nmg-2023",
-    year: Annotated[int | None, typer.Option("--year", help="决算年度。")] = None,
+    profile: ProfileOpt = "nmg-2023",
+    year: YearOpt = None,
 ) -> None:
     """校验工作簿：表内、表间勾稽关系，结构，说明数据与绩效自评表。退出码 0 无问题，1 有达到 --fail-on 级别的发现，2 无法读取或用法错误。"""
     import json
@@ -218,7 +224,7 @@ def check(
     except ProfileError as e:
         fail(str(e))
     sel, ign = _split(select), _split(ignore)
-    from xlfin.bulk import workbooks_under
+    from xlfin.io.files import workbooks_under
 
     paths = workbooks_under(files)
     missing_dirs = [p for p in files if not p.exists()]
@@ -438,9 +444,9 @@ def fill(
     in_place: Annotated[
         bool, typer.Option("--in-place", help="直接写回原文件（先自动备份）。")
     ] = False,
-    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件。")] = False,
-    profile: Annotated[str, typer.Option("--profile", help="表样格式。")] = "nmg-2023",
-    year: Annotated[int | None, typer.Option("--year", help="决算年度。")] = None,
+    force: ForceOpt = False,
+    profile: ProfileOpt = "nmg-2023",
+    year: YearOpt = None,
 ) -> None:
     """计算百分比：把增减额、增减率、完成预算%、占比和本年决算数写入“说明数据”，其余内容保持不变。"""
     from xlfin.compute import fill_writes
@@ -473,9 +479,9 @@ def narrate(
     in_place: Annotated[
         bool, typer.Option("--in-place", help="把“情况说明”工作表写入原文件（先自动备份）。")
     ] = False,
-    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件。")] = False,
-    profile: Annotated[str, typer.Option("--profile", help="表样格式。")] = "nmg-2023",
-    year: Annotated[int | None, typer.Option("--year", help="决算年度。")] = None,
+    force: ForceOpt = False,
+    profile: ProfileOpt = "nmg-2023",
+    year: YearOpt = None,
 ) -> None:
     """生成部门决算情况说明（第一至第六部分）。校验有错误时仍生成，并标出缺失或不一致的数字，退出码 1。"""
     from xlfin.io.apply import apply_file
@@ -522,7 +528,7 @@ def narrate(
 def generate(
     units: Annotated[Path, typer.Option("--units", help="单位清单：.csv 或 .xlsx。")],
     out_dir: Annotated[Path, typer.Option("--out", help="输出文件夹。")],
-    year: Annotated[int | None, typer.Option("--year", help="决算年度。")] = None,
+    year: YearOpt = None,
     last_year: Annotated[
         Path | None, typer.Option("--last-year", help="上年已填报的工作簿所在文件夹。")
     ] = None,
@@ -531,7 +537,7 @@ def generate(
     ] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="并行进程数。")] = 1,
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的工作簿。")] = False,
-    profile: Annotated[str, typer.Option("--profile", help="表样格式。")] = "nmg-2023",
+    profile: ProfileOpt = "nmg-2023",
 ) -> None:
     """为多个单位生成已预填封面（及上年决算、年初预算）的工作簿，并写出生成结果清单。"""
     from xlfin.bulk import (
@@ -601,12 +607,13 @@ def merge(
     main_unit: Annotated[
         Path | None, typer.Option("--main", help="文字内容取自哪个单位的工作簿（默认第一个）。")
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件。")] = False,
-    profile: Annotated[str, typer.Option("--profile", help="表样格式。")] = "nmg-2023",
-    year: Annotated[int | None, typer.Option("--year", help="决算年度。")] = None,
+    force: ForceOpt = False,
+    profile: ProfileOpt = "nmg-2023",
+    year: YearOpt = None,
 ) -> None:
     """汇总多个单位的工作簿：各表按行（科目编码）相加，数量相加，列出决算单位构成。"""
-    from xlfin.bulk import MergeError, merge_books, workbooks_under
+    from xlfin.bulk import MergeError, merge_books
+    from xlfin.io.files import workbooks_under
     from xlfin.io.reader import ReadError, read_book
     from xlfin.io.writer import write_book
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field
 from functools import cache, cached_property
-from importlib import resources
+from pathlib import Path
 
 from xlfin import codes
 
@@ -28,6 +28,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 CN_ORDINALS = "一二三四五六七八九十"
+PROFILES = Path(__file__).resolve().parent / "profiles"
 
 
 def cn_ordinal(n: int) -> str:
@@ -291,8 +292,7 @@ def _block(raw: dict, class_codes: tuple[str, ...], year: int) -> BlockSpec:
 
 def available() -> list[str]:
     """The ids of the profiles shipped with xlfin."""
-    folder = resources.files(__package__ + ".profiles")
-    return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".toml"))
+    return sorted(p.name[:-5] for p in PROFILES.iterdir() if p.name.endswith(".toml"))
 
 
 @cache
@@ -303,11 +303,7 @@ def load_profile(profile_id: str, year: int | None = None) -> Profile:
             f"未知的格式（profile）“{profile_id}”；可用：{'、'.join(available())}"
             f" / unknown profile {profile_id!r}"
         )
-    text = (
-        resources.files(__package__ + ".profiles")
-        .joinpath(f"{profile_id}.toml")
-        .read_text(encoding="utf-8")
-    )
+    text = (PROFILES / f"{profile_id}.toml").read_text(encoding="utf-8")
     raw = tomllib.loads(text)
     years = tuple(raw["years"])
     if year is None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from pathlib import Path
 
 KINDS = {"functional": "支出功能分类", "economic": "部门支出经济分类"}
 LEVEL_NAMES = {"functional": {3: "类", 5: "款", 7: "项"}, "economic": {3: "类", 5: "款"}}
@@ -107,7 +107,7 @@ def load(kind: str) -> CodeList:
     """Load the code list of *kind* ('functional' or 'economic')."""
     if kind not in KINDS:
         raise KeyError(kind)
-    text = resources.files(__name__).joinpath(f"{kind}.csv").read_text(encoding="utf-8")
+    text = (Path(__file__).resolve().parent / f"{kind}.csv").read_text(encoding="utf-8")
     codes = [
         Code(
             code=row["code"].strip(),

@@ -74,3 +74,19 @@ def write_package(path: Path, items: list[tuple[str, bytes]]) -> None:
             zi.compress_type = zipfile.ZIP_DEFLATED
             zi.external_attr = 0o600 << 16
             zout.writestr(zi, data)
+
+
+def workbooks_under(paths) -> list[Path]:
+    """Every .xlsx given, or found under a given folder (Excel's ~$ lock files excluded)."""
+    out = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            out.extend(
+                x
+                for x in sorted(p.rglob("*.xlsx"))
+                if not x.name.startswith(("~$", ".")) and x.is_file()
+            )
+        else:
+            out.append(p)
+    return out
