@@ -43,7 +43,7 @@ def test_rate(part, base, expected):
     assert rate(D(part), D(base)) == D(expected)
 
 
-@pytest.mark.parametrize("base", [None, D(0), D("0.00")])
+@pytest.mark.parametrize("base", [None, D(0), D("0.00"), D("0.004"), D("-0.001")])
 def test_no_rate_on_zero_or_missing_base(base):
     assert rate(D("20.23"), base) is None
 

@@ -28,10 +28,16 @@ def q2(x: Decimal) -> Decimal:
 
 
 def rate(part: Decimal | None, base: Decimal | None) -> Decimal | None:
-    """part ÷ base as a percentage with 2 decimals; None on a zero or missing base."""
-    if part is None or base is None or base == 0:
+    """part ÷ base as a percentage with 2 decimals; None on a zero or missing base (a base that
+    shows as 0.00 万元 counts as zero: no rate may follow a printed zero)."""
+    if part is None or base is None or q2(base) == 0:
         return None
     return q2(part * HUNDRED / base)
+
+
+def money(x: Decimal | None) -> Decimal | None:
+    """An amount as it is published: 万元, 2 decimals, half-up (None stays None)."""
+    return None if x is None else q2(x)
 
 
 def change(now: Decimal | None, before: Decimal | None) -> Decimal | None:
@@ -120,9 +126,9 @@ def comparisons(book: Book, profile: Profile) -> dict[str, Comparison]:
         out[spec.key] = Comparison(
             key=spec.key,
             label=spec.label,
-            final=final,
-            prior=row.amount("prior") if row else None,
-            budget=budget,
+            final=money(final),
+            prior=money(row.amount("prior") if row else None),
+            budget=money(budget),
             reason=_text(row.get("reason")) if row else None,
             budget_reason=_text(row.get("budget_reason")) if row else None,
         )
@@ -179,7 +185,7 @@ def items(book: Book, profile: Profile) -> list[Item]:
             item = out[code] = Item(
                 code, row.label or fn.name(code, book.year) or "", Decimal(0), None, None
             )
-        item.budget = row.amount("budget")
+        item.budget = money(row.amount("budget"))
         item.reason = _text(row.get("reason"))
     return [out[c] for c in sorted(out, key=lambda c: (c[:3], len(c) > 3, c))]
 
