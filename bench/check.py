@@ -47,16 +47,25 @@ def main() -> None:
     )
     exe = shutil.which("xlfin")
     if exe:
+        import compileall
+        import os
+
+        import xlfin
+
+        # pip compiles .pyc files when it installs a package; an editable checkout run with
+        # PYTHONDONTWRITEBYTECODE=1 would instead recompile every module at every start.
+        compileall.compile_dir(os.path.dirname(xlfin.__file__), quiet=1)
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
         runs = []
-        for _ in range(5):
+        for _ in range(7):
             t0 = time.perf_counter()
             subprocess.run(
-                [exe, "check", str(path), "--exit-zero"], capture_output=True, check=True
+                [exe, "check", str(path), "--exit-zero"], capture_output=True, check=True, env=env
             )
             runs.append(time.perf_counter() - t0)
         print(
             f"xlfin check as a process: min {min(runs):.3f} s   median {statistics.median(runs):.3f} s"
-            "   (target: under 0.5 s)"
+            "   (target: under 0.5 s; bytecode cached, as after pip install)"
         )
 
 
