@@ -47,7 +47,7 @@ from xlfin.values import (
 
 __all__ = ["ReadError", "read_book"]
 
-HEADER_SCAN_ROWS = 20
+HEADER_SCAN_ROWS = 15
 
 
 _new_source = tuple.__new__  # Source(...) without the NamedTuple's Python-level __new__
@@ -275,8 +275,10 @@ def _check_headers(grid: SheetGrid, lay, bl: BlockLayout, dr: int, dc: int, spli
         if split and st.col in (bl.code_col, bl.label_col):
             continue
         col = st.col + dc + (shift if st.col > bl.label_col else 0)
-        found = grid.text(st.row + dr, col)
-        if found != norm_label(st.text):
+        raw = grid.raw(st.row + dr, col)
+        if raw == st.text:
+            continue
+        if norm_label(raw) != norm_label(st.text):
             grid.problem(
                 "header_changed",
                 st.row + dr,
@@ -303,18 +305,27 @@ def _read_fixed(grid: SheetGrid, table: Table, bl: BlockLayout, dr: int, dc: int
         (c.key, positions[c.key], "count" if c.format == "money" else c.format) for c in b.columns
     ]
     first, last = bl.first_col + dc, bl.first_col + dc + bl.width - 1
+    exact = {r.label: r for r in b.rows}  # the template's own labels: no normalising needed
     for r in range(bl.data_top + dr, grid.nrows + 1):
         if grid.blank_row(r, first, last):
             continue
-        label = grid.text(r, label_col)
-        code = norm_code(grid.raw(r, code_col)) if code_col else None
-        if _is_note_row(grid.text(r, bl.first_col + dc)) or _is_note_row(label):
-            break
-        if not label and not code:
-            continue
-        spec_row = matcher.match(label, code)
+        raw_label = grid.raw(r, label_col)
+        raw_code = grid.raw(r, code_col) if code_col else None
+        spec_row = exact.get(raw_label) if isinstance(raw_label, str) else None
+        if spec_row is not None and (raw_code is None or raw_code == spec_row.code):
+            code = spec_row.code
+            if first != label_col and _is_note_row(grid.text(r, first)):
+                break
+        else:
+            label = grid.text(r, label_col)
+            code = norm_code(raw_code) if code_col else None
+            if _is_note_row(grid.text(r, first)) or _is_note_row(label):
+                break
+            if not label and not code:
+                continue
+            spec_row = matcher.match(label, code)
         if spec_row is None:
-            if label == "栏次":
+            if grid.text(r, label_col) == "栏次":
                 continue
             grid.problem(
                 "unknown_row",

@@ -227,13 +227,16 @@ def orphan_code(ctx: Context) -> Iterator[Finding]:
     """A 项 (7 digits) appears without its 款 (5 digits), or a 款 without its 类 (3 digits), in
     the same table. Tables list the subtotals of every level (表二/三/五/八/九); a missing parent
     row breaks 类 = Σ款 = Σ项 and the per-类 cross-table checks."""
+    codes_of: dict[tuple[str, str], set[str]] = {}
     for t, b, row in _code_rows(ctx):
         if t.id == "NOTES":  # the 说明数据 block lists only 类 and 项, by design
             continue
         if len(row.code) in (5, 7):
             parent = row.code[:-2]
-            siblings = {r.code for r in t.rows.values() if r.block == b.key}
-            if parent not in siblings:
+            key = (t.id, b.key)
+            if key not in codes_of:
+                codes_of[key] = {r.code for r in t.rows.values() if r.block == b.key}
+            if parent not in codes_of[key]:
                 src = row.source
                 level = "款" if len(parent) == 5 else "类"
                 yield Finding(
