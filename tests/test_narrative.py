@@ -117,7 +117,8 @@ def test_cli_into_workbook(tmp_path):
     wb = load_workbook(out)
     ws = wb["情况说明"]
     assert ws["A1"].value.startswith("2023 年度")
-    assert ws.column_dimensions["A"].width == 100 and ws["A1"].alignment.wrap_text
+    assert ws.column_dimensions["A"].width == 64 and ws["A1"].alignment.wrap_text
+    assert ws.row_dimensions[1].height == 30  # two lines: the title is 114 widths long
     assert any(str(c.value).startswith("一、收入支出决算总体情况说明") for c in ws["A"])
     assert wb.sheetnames[:-1] == load_workbook(SAMPLE).sheetnames
 

@@ -234,6 +234,10 @@ class FakeRange:
         dim.hidden = width == 0
 
     @property
+    def rows(self):
+        return FakeRows(self)
+
+    @property
     def wrap_text(self):
         return self.sheet.ws.cell(*self.tl).alignment.wrap_text
 
@@ -242,6 +246,14 @@ class FakeRange:
         self.counter.other_writes[self.sheet.name] += 1
         for cell in self._cells():
             cell.alignment = Alignment(wrap_text=value, vertical="top")
+
+
+class FakeRows:
+    def __init__(self, rng):
+        self.rng = rng
+
+    def autofit(self):
+        self.rng.counter.other_writes[self.rng.sheet.name] += 1
 
 
 class FakeNote:

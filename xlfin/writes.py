@@ -40,6 +40,7 @@ class SheetWrite:
     hidden_cols: tuple[int, ...] = ()
     delete: bool = False
     wrap: bool = False  # wrap text in every cell (long paragraphs)
+    heights: dict[int, float] = field(default_factory=dict)  # row → points, for wrapped rows
     print_title: str | None = None  # page header text when printed
 
 

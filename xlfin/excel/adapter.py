@@ -152,7 +152,9 @@ class XwBook:
             letter = column_letter(col)
             sheet.range(f"{letter}:{letter}").column_width = 0 if col in w.hidden_cols else width_
         if w.wrap:
-            sheet.range("A1", f"{column_letter(width)}{len(rows)}").wrap_text = True
+            block = sheet.range("A1", f"{column_letter(width)}{len(rows)}")
+            block.wrap_text = True
+            block.rows.autofit()  # Excel measures the text itself: one call, no per-row heights
 
     def alert(self, message: str, title: str = "xlfin", mode: str | None = None) -> None:
         self.book.app.alert(message, title=title, mode=mode)

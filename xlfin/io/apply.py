@@ -75,11 +75,14 @@ def _apply_sheet(wb, w: SheetWrite) -> None:
             for cell in row:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_margins.left = ws.page_margins.right = 0.5
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         if w.print_title:
             ws.oddHeader.center.text = w.print_title
+        for r, h in w.heights.items():
+            ws.row_dimensions[r].height = h
     elif w.rows:
         ws.freeze_panes = "A2"
         for cell in ws[1]:

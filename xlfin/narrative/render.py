@@ -78,6 +78,7 @@ def narrate(book: Book, profile: Profile, fmt: str = "md") -> str:
 
 
 NARRATIVE_SHEET = "情况说明"
+WIDTH = 64  # characters: fits A4 portrait without scaling, in Excel and LibreOffice
 
 
 def narrative_sheet(text: str) -> SheetWrite:
@@ -85,10 +86,29 @@ def narrative_sheet(text: str) -> SheetWrite:
     paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
     rows: list[list[object]] = []
     for p in paragraphs:
-        if p.startswith("|"):
-            rows.extend([[line] for line in p.splitlines()])
+        if p.startswith("|"):  # a Markdown table: one row per line, cells spaced, no rule line
+            for line in p.splitlines():
+                if set(line) <= set("|-: "):
+                    continue
+                rows.append(["　".join(c.strip() for c in line.strip().strip("|").split("|"))])
         else:
             rows.append([re.sub(r"^#+ ", "", p).replace("**", "")])
+    heights = {i: _height(str(row[0]), WIDTH) for i, row in enumerate(rows, 1)}
     return SheetWrite(
-        NARRATIVE_SHEET, rows=rows, widths={1: 100}, wrap=True, print_title="部门决算情况说明"
+        NARRATIVE_SHEET,
+        rows=rows,
+        widths={1: WIDTH},
+        wrap=True,
+        print_title="部门决算情况说明",
+        heights=heights,
     )
+
+
+def _height(text: str, width: float) -> float:
+    """Row height (points) that shows *text* wrapped in a column *width* characters wide; not
+    every reader autofits rows, so the file says it (a CJK character is two widths)."""
+    lines = 0
+    for part in text.split("\n"):
+        chars = sum(2 if ord(ch) > 0x2E80 else 1 for ch in part)
+        lines += max(1, -(-chars // int(width * 0.95)))
+    return 15.0 * lines
