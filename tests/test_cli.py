@@ -70,3 +70,11 @@ def test_template_unwritable_folder(tmp_path, monkeypatch):
     res = run("template", "-o", str(tmp_path / "x.xlsx"))
     assert res.exit_code == 2
     assert "没有写入权限" in res.output
+
+
+def test_written_files_get_normal_permissions(tmp_path):
+    out = tmp_path / "t.xlsx"
+    assert run("template", "-o", str(out), "-q").exit_code == 0
+    mask = os.umask(0)
+    os.umask(mask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~mask

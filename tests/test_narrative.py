@@ -124,8 +124,8 @@ def test_cli_into_workbook(tmp_path):
 
 
 def test_cli_narrate_bad_input(tmp_path):
-    res = runner.invoke(app, ["narrate", str(SAMPLE), "-o", str(tmp_path / "x.docx")])
-    assert res.exit_code == 2 and ".md 或 .txt" in res.output
+    res = runner.invoke(app, ["narrate", str(SAMPLE), "-o", str(tmp_path / "x.pdf")])
+    assert res.exit_code == 2 and ".md、.txt 或 .docx" in res.output
     res = runner.invoke(app, ["narrate", str(tmp_path / "none.xlsx")])
     assert res.exit_code == 2 and "文件不存在" in res.output
 
@@ -250,3 +250,26 @@ def test_narrative_properties(book):
     # a completion rate is only ever printed after a non-zero budget
     for m in re.finditer(r"年初预算 ([\d,.-]+) 万元，支出决算 [\d,.-]+ 万元，完成年初预算的", out):
         assert Decimal(m.group(1).replace(",", "")) != 0
+
+
+def test_cli_narrate_word(tmp_path):
+    import docx
+
+    out = tmp_path / "说明.docx"
+    res = runner.invoke(app, ["narrate", str(SAMPLE), "-o", str(out)])
+    assert res.exit_code == 1  # written, and the workbook's errors listed
+    d = docx.Document(str(out))
+    paras = [p.text for p in d.paragraphs]
+    assert paras[0].startswith("2023 年度中共阿拉善盟高新技术产业开发区工作委员会")
+    headings = [p.text for p in d.paragraphs if p.style.name.startswith("Heading")]
+    assert "第二部分 部门决算情况说明" in headings and "一、收入支出决算总体情况说明" in headings
+    assert any("收、支总计各减少 595.08 万元，减少 29.37%" in p for p in paras)
+    assert len(d.tables) == 6  # 决算单位构成 and the five 项目支出绩效自评表
+    assert d.tables[0].cell(1, 2).text == "财政拨款的行政单位"
+    term = next(p for p in d.paragraphs if p.text.startswith("一、财政拨款收入："))
+    assert [r.text for r in term.runs if r.bold] == ["财政拨款收入"]
+    from xlfin.io.reader import read_book
+
+    txt = re.sub(r"\s+", "", narrate(read_book(SAMPLE), PROFILE, "txt"))
+    for p in paras:  # the same words as the text output, paragraph by paragraph
+        assert re.sub(r"\s+", "", p) in txt, p

@@ -491,14 +491,19 @@ def narrate(
     from xlfin.rules import run
 
     prof, book = _load_book(workbook, profile, year)
-    fmt = "txt" if output is not None and output.suffix.lower() == ".txt" else "md"
-    if output is not None and output.suffix.lower() not in (".md", ".txt"):
-        fail("说明文本只能输出为 .md 或 .txt / -o must end in .md or .txt")
-    text = make_text(book, prof, fmt)
+    suffix = output.suffix.lower() if output is not None else ".md"
+    if suffix not in (".md", ".txt", ".docx"):
+        fail("说明只能输出为 .md、.txt 或 .docx / -o must end in .md, .txt or .docx")
+    text = make_text(book, prof, "txt" if suffix == ".txt" else "md")
     if output is not None:
         try:
             check_output(output, force)
-            atomic_write(output, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+            if suffix == ".docx":
+                from xlfin.io.docx_writer import write_docx
+
+                write_docx(text, output)
+            else:
+                atomic_write(output, lambda tmp: tmp.write_text(text, encoding="utf-8"))
         except OutputError as e:
             fail(str(e))
         except OSError as e:

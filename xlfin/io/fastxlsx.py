@@ -18,13 +18,16 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from openpyxl.compat import safe_string
+from openpyxl.xml import LXML
 
 from xlfin.io.files import atomic_write, normalize_xlsx, write_package
 from xlfin.io.template import build_workbook
 from xlfin.io.xlsx import _sheet_parts
 from xlfin.profile import Profile
 
-_EMPTY = re.compile(r'<c r="([A-Z]+[0-9]+)" s="([0-9]+)" t="n" />')
+# An empty styled cell as openpyxl writes it: "<c … />" with the standard library's writer,
+# "<c …></c>" with lxml (openpyxl uses lxml when it is installed).
+_EMPTY = re.compile(r'<c r="([A-Z]+[0-9]+)" s="([0-9]+)" t="n"(?: />|></c>)')
 
 
 class NotFast(Exception):
@@ -32,10 +35,15 @@ class NotFast(Exception):
 
 
 def _cell_xml(ref: str, style: str, value: object) -> str:
+    """The cell as openpyxl would write it, in whichever XML mode openpyxl runs."""
     if isinstance(value, str):
         stripped = value.strip()
-        space = ' xml:space="preserve"' if stripped and stripped != value else ""
-        return f'<c r="{ref}" s="{style}" t="inlineStr"><is><t{space}>{escape(value)}</t></is></c>'
+        preserve = stripped != value if LXML else (stripped and stripped != value)
+        space = ' xml:space="preserve"' if preserve else ""
+        text = escape(value)
+        if LXML:  # openpyxl's lxml writer emits non-ASCII as character references
+            text = text.encode("ascii", "xmlcharrefreplace").decode("ascii")
+        return f'<c r="{ref}" s="{style}" t="inlineStr"><is><t{space}>{text}</t></is></c>'
     if isinstance(value, bool) or value is None:
         raise NotFast(f"unsupported value {value!r}")
     return f'<c r="{ref}" s="{style}" t="n"><v>{safe_string(value)}</v></c>'

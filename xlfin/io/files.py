@@ -43,11 +43,22 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     os.close(fd)
     try:
         write(Path(tmp))
+        os.chmod(tmp, _mode_for(path))
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def _mode_for(path: Path) -> int:
+    """The permission bits the file would have if written directly: the existing file's, or
+    the usual 0666 less the umask (mkstemp's 0600 would hide the file from colleagues)."""
+    if path.exists():
+        return path.stat().st_mode & 0o777
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 def normalize_xlsx(path: Path, stamp: str = "2000-01-01T00:00:00Z") -> None:

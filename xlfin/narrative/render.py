@@ -63,6 +63,7 @@ def render_text(ctx: Context, template: str = "document.j2") -> str:
     """Render *template* with *ctx*; blank-line-separated paragraphs, '#' heading marks."""
     text = environment().get_template(template).render(c=ctx)
     text = re.sub(r"[ \t]+\n", "\n", text)
+    text = re.sub(r"(?m)^(#+ .*)$", r"\n\1\n", text)  # a heading is a block of its own
     text = re.sub(r"\n{3,}", "\n\n", text)
     return text.strip() + "\n"
 
