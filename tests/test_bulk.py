@@ -101,6 +101,12 @@ def test_generate_fifty_units(generated):
 
 def test_generated_files_in_both_readers(generated):
     _d, out, _res = generated
+    for f in sorted(out.glob("*.xlsx")):  # every unit: its own name on the cover, calamine
+        cover = (
+            python_calamine.CalamineWorkbook.from_path(str(f)).get_sheet_by_name("封面").to_python()
+        )
+        code, name = f.stem.split("_", 1)
+        assert [cover[3][1], cover[4][1]] == [name, code], f.name
     f = out / "150007_测试单位7.xlsx"
     ws = load_workbook(f)["封面"]
     values = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(4, 18)}

@@ -24,6 +24,15 @@ def test_help_for_every_command():
         assert cmd.callback.__doc__, f"{name} has no help text"
 
 
+def test_help_for_addin_commands():
+    from xlfin.cli import addin_app
+
+    assert run("addin", "--help").exit_code == 0
+    for cmd in addin_app.registered_commands:
+        assert run("addin", cmd.name, "--help").exit_code == 0, cmd.name
+        assert cmd.callback.__doc__
+
+
 def test_template_writes_and_lists(tmp_path):
     out = tmp_path / "t.xlsx"
     res = run("template", "-o", str(out))
