@@ -437,6 +437,18 @@ def _target(path: Path, output: Path | None, in_place: bool, force: bool) -> Pat
     return output
 
 
+def _write_into(workbook: Path, target: Path, in_place: bool, writes: list) -> None:
+    """Apply *writes* to a copy of *workbook* at *target*; in place, back the original up first."""
+    from xlfin.io.apply import apply_file
+
+    try:
+        if in_place:
+            err.print(f"已备份原文件：{_backup(workbook)}")
+        apply_file(workbook, target, lambda wb: writes)
+    except OSError as e:
+        fail(f"无法写入 {target}：{e.strerror or e}")
+
+
 @app.command()
 def fill(
     workbook: Annotated[Path, typer.Argument(help="已填报的 .xlsx 工作簿。")],
@@ -450,18 +462,11 @@ def fill(
 ) -> None:
     """计算百分比：把增减额、增减率、完成预算%、占比和本年决算数写入“说明数据”，其余内容保持不变。"""
     from xlfin.compute import fill_writes
-    from xlfin.io.apply import apply_file
 
     prof, book = _load_book(workbook, profile, year)
     target = _target(workbook, output, in_place, force)
     writes = fill_writes(book, prof)
-    try:
-        if in_place:
-            backup = _backup(workbook)
-            err.print(f"已备份原文件：{backup}")
-        apply_file(workbook, target, lambda wb: writes)
-    except OSError as e:
-        fail(f"无法写入 {target}：{e.strerror or e}")
+    _write_into(workbook, target, in_place, writes)
     out.print(f"已写入 {len(writes)} 个计算单元格：{target}", soft_wrap=True)
 
 
@@ -470,7 +475,7 @@ def narrate(
     workbook: Annotated[Path, typer.Argument(help="已填报的 .xlsx 工作簿。")],
     output: Annotated[
         Path | None,
-        typer.Option("-o", "--output", help="说明文本：.md 或 .txt；不给则输出到屏幕。"),
+        typer.Option("-o", "--output", help="说明：.md、.txt 或 Word（.docx）；不给则输出到屏幕。"),
     ] = None,
     into_workbook: Annotated[
         Path | None,
@@ -484,7 +489,6 @@ def narrate(
     year: YearOpt = None,
 ) -> None:
     """生成部门决算情况说明（第一至第六部分）。校验有错误时仍生成，并标出缺失或不一致的数字，退出码 1。"""
-    from xlfin.io.apply import apply_file
     from xlfin.io.files import atomic_write
     from xlfin.narrative import narrate as make_text
     from xlfin.narrative import narrative_sheet
@@ -513,13 +517,7 @@ def narrate(
         typer.echo(text, nl=False)
     if into_workbook or in_place:
         target = _target(workbook, into_workbook, in_place, force)
-        sheet = narrative_sheet(make_text(book, prof, "txt"))
-        try:
-            if in_place:
-                err.print(f"已备份原文件：{_backup(workbook)}")
-            apply_file(workbook, target, lambda wb: [sheet])
-        except OSError as e:
-            fail(f"无法写入 {target}：{e.strerror or e}")
+        _write_into(workbook, target, in_place, [narrative_sheet(make_text(book, prof, "txt"))])
         err.print(f"已写入“情况说明”工作表：{target}")
     errors = [f for f in run(book, prof).findings if f.severity == "error"]
     if errors:

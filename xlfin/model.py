@@ -42,6 +42,19 @@ def column_letter(col: int) -> str:
     return out
 
 
+def parse_cell(ref: str) -> tuple[int, int]:
+    """'AB12' → (12, 28): row and column numbers of an A1 address ((0, 0) if it is not one)."""
+    i = 0
+    while i < len(ref) and ref[i].isalpha():
+        i += 1
+    if i == 0 or i == len(ref) or not ref[i:].isdigit():
+        return (0, 0)
+    col = 0
+    for ch in ref[:i].upper():
+        col = col * 26 + ord(ch) - 64
+    return int(ref[i:]), col
+
+
 @dataclass(slots=True)
 class Cell:
     """A value and where it came from."""

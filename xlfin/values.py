@@ -116,3 +116,8 @@ def _norm_label(text: str) -> str:
 def strip_ordinal(label: str) -> str:
     """Drop a leading 一、/ 1. / （一） numbering from a normalised label."""
     return _ORDINAL.sub("", label)
+
+
+def display_width(text: str) -> int:
+    """Width of *text* in Excel character units: a CJK character counts as two."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from xlfin.io.reader import read_grids
 from xlfin.marks import RESULT_SHEET, STATE_COL
-from xlfin.model import Book, column_letter
+from xlfin.model import Book, column_letter, parse_cell
 from xlfin.profile import Profile
 from xlfin.writes import KEEP, CellWrite, SheetWrite, Write
 
@@ -163,18 +163,11 @@ class XwBook:
 def _value_blocks(cells: list[CellWrite]):
     """(sheet, row, first column, writes) for each run of adjacent value writes in one row."""
 
-    def split(ref: str) -> tuple[int, int]:
-        letters = "".join(ch for ch in ref if ch.isalpha())
-        col = 0
-        for ch in letters:
-            col = col * 26 + ord(ch) - 64
-        return int(ref[len(letters) :]), col
-
     by_row: dict[tuple[str, int], dict[int, CellWrite]] = {}
     for w in cells:
         if w.value is KEEP:
             continue
-        row, col = split(w.cell)
+        row, col = parse_cell(w.cell)
         by_row.setdefault((w.sheet, row), {})[col] = w
     for (sheet, row), cols in by_row.items():
         ordered = sorted(cols)

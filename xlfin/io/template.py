@@ -17,6 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from xlfin.io.files import atomic_write, normalize_xlsx
 from xlfin.layout import SheetLayout, sheet_layout
 from xlfin.profile import Profile
+from xlfin.values import display_width
 
 FONT = "宋体"
 THIN = Side(style="thin", color="000000")
@@ -35,11 +36,6 @@ NUMBER_FORMATS = {
 }
 MONEY_ERROR = "请输入数字金额（单位：万元，最多两位小数）。"
 COUNT_ERROR = "请输入整数。"
-
-
-def display_width(text: str) -> int:
-    """Width of *text* in Excel character units: a CJK character counts as two."""
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
 def _style_static(ws: Worksheet, st, layout: SheetLayout) -> None:

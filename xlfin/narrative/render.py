@@ -12,6 +12,7 @@ from xlfin.compute import direction, q2
 from xlfin.model import Book
 from xlfin.narrative.context import Context, build_context, missing
 from xlfin.profile import Profile, cn_ordinal
+from xlfin.values import display_width
 from xlfin.writes import SheetWrite
 
 
@@ -110,6 +111,5 @@ def _height(text: str, width: float) -> float:
     every reader autofits rows, so the file says it (a CJK character is two widths)."""
     lines = 0
     for part in text.split("\n"):
-        chars = sum(2 if ord(ch) > 0x2E80 else 1 for ch in part)
-        lines += max(1, -(-chars // int(width * 0.95)))
+        lines += max(1, -(-display_width(part) // int(width * 0.95)))
     return 15.0 * lines

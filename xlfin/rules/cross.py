@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from xlfin.rules.engine import Context, Finding, compare, fmt, rule
+from xlfin.rules.engine import Context, Finding, at, compare, fmt, rule
 from xlfin.rules.helpers import amount, label, present, where
 
 ZERO = Decimal(0)
@@ -122,8 +122,7 @@ def x_t01_t03_classes(ctx: Context) -> Iterator[Finding]:
                 "X104",
                 "error",
                 f"表三的类 {row.code} {row.label} 在表一中没有对应行",
-                src.sheet if src else None,
-                src.cell if src else None,
+                *at(src),
             )
 
 
@@ -176,8 +175,7 @@ def x_t04_t05(ctx: Context) -> Iterator[Finding]:
                     "X106",
                     "error",
                     f"表五的类 {row.code} 在表四中没有对应行",
-                    src.sheet if src else None,
-                    src.cell if src else None,
+                    *at(src),
                 )
 
 
@@ -215,41 +213,17 @@ def x_t05_t07(ctx: Context) -> Iterator[Finding]:
 def x_t04_t08_t09(ctx: Context) -> Iterator[Finding]:
     """表四 政府性基金预算财政拨款 column = 表八 (本年支出, 本年收入, 年初/年末结转和结余); 表四 国有资本经营
     column 本年支出合计 = 表九 合计 (X8). An empty 表八/表九 counts as 0."""
-    yield from _pair(
-        ctx,
-        "X109",
-        ("T04", "expense_total", "gov_fund"),
-        ("T08", "total", "total"),
-        "表四政府性基金本年支出",
-    )
-    yield from _pair(
-        ctx,
-        "X109",
-        ("T04", "gov_fund", "amount"),
-        ("T08", "total", "income"),
-        "表四政府性基金本年收入",
-    )
-    yield from _pair(
-        ctx,
-        "X109",
-        ("T04", "begin_gov_fund", "amount"),
-        ("T08", "total", "begin"),
-        "表四政府性基金年初结转",
-    )
-    yield from _pair(
-        ctx,
-        "X109",
-        ("T04", "end_balance", "gov_fund"),
-        ("T08", "total", "end"),
-        "表四政府性基金年末结转",
-    )
-    yield from _pair(
-        ctx,
-        "X109",
-        ("T04", "expense_total", "soe"),
-        ("T09", "total", "total"),
-        "表四国有资本经营本年支出",
-    )
+    for a, b, what in X109_PAIRS:
+        yield from _pair(ctx, "X109", a, b, what)
+
+
+X109_PAIRS = (
+    (("T04", "expense_total", "gov_fund"), ("T08", "total", "total"), "表四政府性基金本年支出"),
+    (("T04", "gov_fund", "amount"), ("T08", "total", "income"), "表四政府性基金本年收入"),
+    (("T04", "begin_gov_fund", "amount"), ("T08", "total", "begin"), "表四政府性基金年初结转"),
+    (("T04", "end_balance", "gov_fund"), ("T08", "total", "end"), "表四政府性基金年末结转"),
+    (("T04", "expense_total", "soe"), ("T09", "total", "total"), "表四国有资本经营本年支出"),
+)
 
 
 @rule("X110", "error", "表一 结转和结余 ≥ 表四 财政拨款结转和结余")
@@ -270,8 +244,7 @@ def x_t01_t04_balances(ctx: Context) -> Iterator[Finding]:
                 "X110",
                 "error",
                 f"表一{name}结转和结余 {fmt(a)} 小于表四{name}财政拨款结转和结余 {fmt(b)}",
-                src.sheet if src else None,
-                src.cell if src else None,
+                *at(src),
                 (str(where(t4, k4, c4)),),
                 expected=f"≥ {b}",
                 actual=str(a),
@@ -304,8 +277,7 @@ def x_sangong_econ(ctx: Context) -> Iterator[Finding]:
                 "X111",
                 "error",
                 f"表六基本支出 {code} {name} {fmt(basic)} 大于表十{name}决算 {fmt(sg)}",
-                src.sheet if src else None,
-                src.cell if src else None,
+                *at(src),
                 (str(where(t10, "sangong", col)),),
                 expected=f"≤ {sg}",
                 actual=str(basic),
@@ -320,8 +292,7 @@ def x_sangong_econ(ctx: Context) -> Iterator[Finding]:
                     "X111",
                     "info",
                     f"表十{name}决算 {fmt(sg)} 与表六、表七 {code} 之和 {fmt(both)} 相差 {fmt(diff)}（四舍五入差异）",
-                    src.sheet if src else None,
-                    src.cell if src else None,
+                    *at(src),
                     tuple(
                         str(s) for s in (where(t6, code, "amount"), where(t7, code, "amount")) if s
                     ),
@@ -359,8 +330,7 @@ def x_operating_cost(ctx: Context) -> Iterator[Finding]:
             "X112",
             "error",
             f"机构运行经费 {fmt(cost)} 大于表六公用经费合计 {fmt(public)}",
-            src.sheet if src else None,
-            src.cell if src else None,
+            *at(src),
             (str(where(t6, "public_total", "amount")),),
         )
 
@@ -379,8 +349,7 @@ def x_cars(ctx: Context) -> Iterator[Finding]:
             "X113",
             "error",
             f"公务用车保有量 {cell.value} 辆大于表十一车辆数合计 {fmt(total) if total is not None else '（空）'} 辆",
-            src.sheet if src else None,
-            src.cell if src else None,
+            *at(src),
             (str(where(t11, "vehicles_total", "value")),),
         )
 
@@ -401,8 +370,7 @@ def x_performance_scope(ctx: Context) -> Iterator[Finding]:
             "X114",
             "warning",
             f"绩效自评涉及一般公共预算资金 {fmt(cell.value)} ≠ 表五项目支出 {fmt(project)}",
-            src.sheet if src else None,
-            src.cell if src else None,
+            *at(src),
             (str(where(t5, "total", "project")),),
             expected=str(project),
             actual=str(cell.value),

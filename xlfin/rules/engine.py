@@ -14,7 +14,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from xlfin.model import Book, Source
+from xlfin.model import Book, Source, parse_cell
 from xlfin.profile import Profile
 
 SEVERITIES = ("error", "warning", "info")
@@ -105,6 +105,15 @@ def rule(rule_id: str, severity: str, title: str):
     return deco
 
 
+def at(place, default_sheet: str | None = None) -> tuple[str | None, str | None]:
+    """(sheet, cell) of a Source, or of a Cell's source; (default_sheet, None) when unknown.
+    Rules pass it on as ``*at(src)`` to place a finding."""
+    src = getattr(place, "source", place)
+    if src is None:
+        return default_sheet, None
+    return src.sheet, src.cell
+
+
 def fmt(x: Decimal | None) -> str:
     """1,234.50 style for messages; （空） for blank."""
     if x is None:
@@ -147,8 +156,8 @@ def compare(
         id=rule_id,
         severity=sev,
         message=text,
-        sheet=where.sheet if where else None,
-        cell=where.cell if where else None,
+        sheet=at(where)[0],
+        cell=at(where)[1],
         related=tuple(str(r) for r in related if r is not None),
         expected=str(expected),
         actual=str(actual) if actual is not None else None,
@@ -207,12 +216,4 @@ def run(
 
 
 def _cell_key(cell: str | None) -> tuple[int, int]:
-    if not cell:
-        return (0, 0)
-    m = re.match(r"([A-Z]+)(\d+)", cell)
-    if not m:
-        return (0, 0)
-    col = 0
-    for ch in m.group(1):
-        col = col * 26 + ord(ch) - 64
-    return (int(m.group(2)), col)
+    return parse_cell(cell) if cell else (0, 0)

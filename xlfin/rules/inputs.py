@@ -7,15 +7,10 @@ from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
 
 from xlfin.model import Cell
-from xlfin.rules.engine import Context, Finding, fmt, rule
+from xlfin.rules.engine import Context, Finding, at, fmt, rule
 from xlfin.rules.review import budget_of, compare_rows, final_of
 
 ZERO = Decimal(0)
-
-
-def _at(cell: Cell | None, fallback=None):
-    s = cell.source if cell is not None and cell.source is not None else fallback
-    return (s.sheet, s.cell) if s is not None else (None, None)
 
 
 @rule("N101", "warning", "与上年相比有变动但没有变动原因")
@@ -31,7 +26,7 @@ def missing_yoy_reason(ctx: Context) -> Iterator[Finding]:
         if prior is None or final is None or final == prior:
             continue
         if row.cells.get("reason") is None or row.cells["reason"].blank:
-            sheet, cell = _at(None, row.where("reason"))
+            sheet, cell = at(row.where("reason"))
             yield Finding(
                 "N101",
                 "warning",
@@ -55,7 +50,7 @@ def missing_budget_reason(ctx: Context) -> Iterator[Finding]:
         reason = row.cells.get("budget_reason") if row is not None else None
         if reason is None or reason.blank:
             where = row.where("budget_reason") if row is not None else None
-            sheet, cell = _at(None, where)
+            sheet, cell = at(where)
             yield Finding(
                 "N102",
                 "warning",
@@ -81,7 +76,7 @@ def missing_item_reason(ctx: Context) -> Iterator[Finding]:
         if (budget or ZERO) == final:
             continue
         if row.cells.get("reason") is None or row.cells["reason"].blank:
-            sheet, cell = _at(None, row.where("reason"))
+            sheet, cell = at(row.where("reason"))
             yield Finding(
                 "N103",
                 "warning",
@@ -136,7 +131,7 @@ def _text_rule(rule_id: str, pattern: re.Pattern, describe) -> callable:
     def check(ctx: Context) -> Iterator[Finding]:
         for _what, cell in text_cells(ctx):
             for m in pattern.finditer(cell.value):
-                sheet, addr = _at(cell)
+                sheet, addr = at(cell)
                 yield Finding(
                     rule_id, "warning", describe(m, cell.value), sheet, addr, actual=m.group(0)
                 )
@@ -206,7 +201,7 @@ def traditional(ctx: Context) -> Iterator[Finding]:
     for _what, cell in text_cells(ctx):
         found = sorted({ch for ch in cell.value if ch in TRADITIONAL})
         if found:
-            sheet, addr = _at(cell)
+            sheet, addr = at(cell)
             yield Finding(
                 "N205",
                 "warning",
@@ -239,7 +234,7 @@ def score_over_weight(ctx: Context) -> Iterator[Finding]:
         for cells in rows:
             w, s = _num(cells.get("weight")), _num(cells.get("score"))
             if w is not None and s is not None and s > w:
-                sheet, addr = _at(cells.get("score"))
+                sheet, addr = at(cells.get("score"))
                 yield Finding(
                     "N301",
                     "error",
@@ -267,7 +262,7 @@ def total_score(ctx: Context) -> Iterator[Finding]:
         stated = _num(p.fields.get("total_score"))
         got = sum((_num(c) or ZERO for c in scores), ZERO)
         if stated is not None and scores and stated != got:
-            sheet, addr = _at(p.fields.get("total_score"))
+            sheet, addr = at(p.fields.get("total_score"))
             yield Finding(
                 "N302",
                 "error",
@@ -298,7 +293,7 @@ def level1_weights(ctx: Context) -> Iterator[Finding]:
                 continue
             got = sum((_num(c) or ZERO for c in weights), ZERO)
             if got != label_weight:
-                sheet, addr = _at(cell)
+                sheet, addr = at(cell)
                 yield Finding(
                     "N303",
                     "error",
@@ -320,7 +315,8 @@ def total_weight(ctx: Context) -> Iterator[Finding]:
         got = sum((_num(c) or ZERO for c in weights), ZERO)
         stated = _num(p.fields.get("total_weight"))
         if got != 100 or (stated is not None and stated != got):
-            sheet, addr = _at(p.fields.get("total_weight"), p.source)
+            weight = p.fields.get("total_weight")
+            sheet, addr = at(weight if weight is not None and weight.source else p.source)
             yield Finding(
                 "N304",
                 "error",
@@ -349,7 +345,7 @@ def execution_rate(ctx: Context) -> Iterator[Finding]:
             places = max(-rate.as_tuple().exponent, 2)
             expected = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
             if rate != expected:
-                sheet, addr = _at(fund.get("rate"))
+                sheet, addr = at(fund.get("rate"))
                 pct = (exact * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
                 yield Finding(
                     "N305",

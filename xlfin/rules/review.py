@@ -6,15 +6,10 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from xlfin.profile import parse_ref
-from xlfin.rules.engine import Context, Finding, compare, fmt, rule
+from xlfin.rules.engine import Context, Finding, at, compare, fmt, rule
 from xlfin.rules.helpers import amount, present, where
 
 ZERO = Decimal(0)
-
-
-def _src(cell_or_source):
-    s = getattr(cell_or_source, "source", cell_or_source)
-    return (s.sheet, s.cell) if s is not None else (None, None)
 
 
 def table_value(ctx: Context, ref: str) -> Decimal | None:
@@ -72,7 +67,7 @@ def zero_base_rates(ctx: Context) -> Iterator[Finding]:
                 else row.amount(base)
             )
             if b is None or b == 0:
-                sheet, cell = _src(row.cells[rate])
+                sheet, cell = at(row.cells[rate])
                 yield Finding(
                     "P101",
                     "warning",
@@ -100,7 +95,7 @@ def empty_table_statement(ctx: Context) -> Iterator[Finding]:
         if t is None:
             continue
         if not _has_money(t) and t.note.blank:
-            sheet, cell = _src(t.note)
+            sheet, cell = at(t.note)
             yield Finding(
                 "P102", "warning", f"{t.sheet}没有数据，应填写空表说明", sheet or t.sheet, cell
             )
@@ -116,7 +111,7 @@ def empty_statement_with_data(ctx: Context) -> Iterator[Finding]:
             continue
         text = str(t.note.value)
         if any(w in text for w in ("没有", "无数据", "空表", "无此")) and _has_money(t):
-            sheet, cell = _src(t.note)
+            sheet, cell = at(t.note)
             yield Finding("P103", "warning", f"{t.sheet}填写了空表说明，但表中有金额", sheet, cell)
 
 
@@ -143,7 +138,7 @@ def sangong_counts(ctx: Context) -> Iterator[Finding]:
     for key, name in SANGONG_COUNTS:
         cell = fields.get(key)
         if cell is None or cell.blank:
-            sheet, addr = _src(cell) if cell is not None else ("说明数据", None)
+            sheet, addr = at(cell) if cell is not None else ("说明数据", None)
             yield Finding("P104", "warning", f"未填写{name}（没有发生请填 0）", sheet, addr)
     notes = ctx.book.tables.get("NOTES")
     for amount_key, content_key, name in (
@@ -153,7 +148,7 @@ def sangong_counts(ctx: Context) -> Iterator[Finding]:
         v = notes.get(amount_key, "final") if notes else None
         cell = fields.get(content_key)
         if isinstance(v, Decimal) and v > 0 and (cell is None or cell.blank):
-            sheet, addr = _src(cell) if cell is not None else ("说明数据", None)
+            sheet, addr = at(cell) if cell is not None else ("说明数据", None)
             yield Finding("P104", "warning", f"{name}有支出，应填写开支内容", sheet, addr)
 
 
@@ -189,7 +184,7 @@ def notes_final_vs_tables(ctx: Context) -> Iterator[Finding]:
             continue
         expected = table_value(ctx, spec.source)
         if expected is not None and row.amount("final") != expected:
-            sheet, cell = _src(row.cells["final"])
+            sheet, cell = at(row.cells["final"])
             yield Finding(
                 "P106",
                 "warning",
@@ -211,7 +206,7 @@ def items_in_sync(ctx: Context) -> Iterator[Finding]:
     items = {r.code: r for r in notes.rows.values() if r.block == "items"} if notes else {}
     for row in t5.rows.values():
         if row.code and len(row.code) in (3, 7) and row.code not in items:
-            sheet, cell = _src(row)
+            sheet, cell = at(row)
             yield Finding(
                 "P107",
                 "warning",
@@ -221,7 +216,7 @@ def items_in_sync(ctx: Context) -> Iterator[Finding]:
             )
     for code, row in items.items():
         if code not in t5.rows and (row.amount("budget") or ZERO) == 0:
-            sheet, cell = _src(row)
+            sheet, cell = at(row)
             yield Finding("P107", "warning", f"说明数据的科目 {code} 在表五中不存在", sheet, cell)
 
 
@@ -282,8 +277,7 @@ def carry_over(ctx: Context) -> Iterator[Finding]:
             "P109",
             "warning",
             f"年初结转和结余 {fmt(begin)} ≠ 上年年末结转和结余 {fmt(prior_end)}",
-            src.sheet if src else None,
-            src.cell if src else None,
+            *at(src),
             (str(notes.where("end_balance", "prior")),),
         )
 
@@ -303,7 +297,6 @@ def sangong_over_budget(ctx: Context) -> Iterator[Finding]:
                 "P110",
                 "warning",
                 f"三公经费决算 {fmt(f)} 超过预算 {fmt(b)}",
-                src.sheet if src else None,
-                src.cell if src else None,
+                *at(src),
                 (str(where(t10, "sangong", f"budget_{item}")),),
             )

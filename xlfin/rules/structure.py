@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from xlfin import codes
 from xlfin.model import CENT
-from xlfin.rules.engine import Context, Finding, rule
+from xlfin.rules.engine import Context, Finding, at, rule
 
 
 def _problems(
@@ -109,8 +109,7 @@ def too_many_decimals(ctx: Context) -> Iterator[Finding]:
                         "S009",
                         "warning",
                         f"{row.label or row.key}：金额 {v} 超过两位小数",
-                        cell.source.sheet if cell.source else t.sheet,
-                        cell.source.cell if cell.source else None,
+                        *at(cell.source, t.sheet),
                         actual=str(v),
                     )
 
@@ -150,8 +149,7 @@ def _negatives(row) -> Iterator[Finding]:
                 "S010",
                 "error",
                 f"金额或数量为负数：{v}",
-                cell.source.sheet if cell.source else None,
-                cell.source.cell if cell.source else None,
+                *at(cell.source),
                 actual=str(v),
             )
 
@@ -185,8 +183,7 @@ def unknown_code(ctx: Context) -> Iterator[Finding]:
                 "S011",
                 "warning",
                 f"科目编码 {row.code} 不在 {ctx.year} 年支出功能分类科目中{why}",
-                src.sheet if src else t.sheet,
-                src.cell if src else None,
+                *at(src, t.sheet),
                 actual=row.code,
             )
 
@@ -208,8 +205,7 @@ def code_name_mismatch(ctx: Context) -> Iterator[Finding]:
                 "S012",
                 "warning",
                 f"科目 {row.code} 名称应为“{official}”，实为“{row.label}”",
-                src.sheet if src else t.sheet,
-                src.cell if src else None,
+                *at(src, t.sheet),
                 expected=official,
                 actual=row.label,
             )
@@ -243,7 +239,6 @@ def orphan_code(ctx: Context) -> Iterator[Finding]:
                     "S014",
                     "error",
                     f"科目 {row.code} 缺少所属{level} {parent} 的行",
-                    src.sheet if src else t.sheet,
-                    src.cell if src else None,
+                    *at(src, t.sheet),
                     expected=parent,
                 )

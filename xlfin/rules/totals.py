@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from xlfin.rules.engine import Context, Finding, compare, fmt, rule
+from xlfin.rules.engine import Context, Finding, at, compare, fmt, rule
 from xlfin.rules.helpers import (
     amount,
     present,
@@ -392,8 +392,7 @@ def t11_order(ctx: Context) -> Iterator[Finding]:
                 "T962",
                 "error",
                 f"{label(ctx, 'T11', small)} {fmt(a)} 大于 {label(ctx, 'T11', big)} {fmt(b)}",
-                src.sheet if src else None,
-                src.cell if src else None,
+                *at(src),
                 (str(where(t, big, "value")),),
                 expected=f"≤ {b}",
                 actual=str(a),
