@@ -99,6 +99,8 @@ def test_mark_writes_results_and_highlights(tmp_path):
     ws = wb["校验结果"]
     assert [c.value for c in ws[1]] == ["序号", "规则", "级别", "位置", "说明", "原状态"]
     assert ws.max_row == 28
+    levels = [r[2].value for r in ws.iter_rows(min_row=2)]
+    assert levels == ["错误"] * 8 + ["警告"] * 6 + ["提示"] * 13  # errors first
     row = next(r for r in ws.iter_rows(min_row=2) if r[1].value == "T961")
     assert row[3].value == "机构运行经费政府采购资产信息表!D11"
     assert row[3].hyperlink.location == "'机构运行经费政府采购资产信息表'!D11" or (

@@ -57,6 +57,9 @@ def restore_writes(previous_states: list[str]) -> list[CellWrite]:
     return out
 
 
+_RANK = {"error": 0, "warning": 1, "info": 2}
+
+
 def mark_writes(
     report: Report,
     previous_states: list[str],
@@ -92,7 +95,9 @@ def mark_writes(
         writes.append(CellWrite(sheet, cell, fill=FILLS[worst], comment=text))
     rows: list[list[object]] = [HEADER]
     links = {}
-    for i, f in enumerate(report.findings, 1):
+    # errors first, then warnings, then info; the sheet order within each
+    ranked = sorted(report.findings, key=lambda f: _RANK.get(f.severity, len(_RANK)))
+    for i, f in enumerate(ranked, 1):
         state = ""
         rows.append([i, f.id, SEVERITY_CN[f.severity], f.where, f.message, state])
         if f.sheet and f.cell:

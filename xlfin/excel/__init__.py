@@ -1,98 +1,59 @@
 """The Excel ribbon's Python side: ``run(action)`` is what the 决算公开 tab's buttons call.
 
-``RunPython "import xlfin.excel as e; e.run('validate')"`` (from the add-in's VBA) lands
-here; each action is a few lines: wrap the book, call the same core as the CLI, apply the
-resulting cell writes, tell the accountant what happened. A Python error reaches the
-accountant as a message box, never as a console traceback.
+``RunPython`` (from the add-in's VBA) lands here. This module imports nothing heavy at import
+time, so that any failure (a broken install, a workbook that is not a 决算 workbook, Excel
+refusing a write) happens inside ``run`` and reaches the accountant as a Chinese message box,
+never as a console traceback. The actions themselves are in ``xlfin.excel.actions``.
 """
 
 from __future__ import annotations
 
 import traceback
 
-from xlfin.compute import fill_writes
-from xlfin.excel.adapter import XwBook
-from xlfin.marks import mark_writes, template_fills
-from xlfin.narrative import narrate, narrative_sheet
-from xlfin.profile import load_profile
-from xlfin.rules import run as run_rules
-from xlfin.rules.engine import Report
-
-PROFILE = "nmg-2023"
-HELP = (
-    "决算公开工具 xlfin\n\n"
-    "校验：检查表内、表间勾稽关系和说明数据，结果写入“校验结果”表，问题单元格标色并加批注。\n"
-    "计算百分比：把增减额、增减率、完成预算%、占比写入“说明数据”。\n"
-    "生成说明：生成部门决算情况说明，写入“情况说明”表。\n"
-    "清除标记：去掉标色、批注和“校验结果”表。\n\n"
-    "命令行用法与说明见 xlfin 的 README。"
-)
-
-
-def validate(xb: XwBook) -> str:
-    profile = load_profile(PROFILE)
-    report = run_rules(xb.read(profile), profile)
-    cells = [(f.sheet, f.cell) for f in report.findings if f.sheet and f.cell]
-    xb.apply(mark_writes(report, xb.previous_marks(), template_fills(profile, cells)))
-    c = report.counts()
-    if not report.findings:
-        return "校验通过，没有发现问题。"
-    return f"校验完成：错误 {c['error']} 个，警告 {c['warning']} 个，提示 {c['info']} 个，详见“校验结果”表。"
-
-
-def fill(xb: XwBook) -> str:
-    profile = load_profile(PROFILE)
-    writes = fill_writes(xb.read(profile), profile)
-    xb.apply(writes)
-    return f"已计算并写入 {len(writes)} 个单元格（说明数据）。"
-
-
-def narrate_action(xb: XwBook) -> str:
-    profile = load_profile(PROFILE)
-    book = xb.read(profile)
-    xb.apply([narrative_sheet(narrate(book, profile, "txt"))])
-    errors = [f for f in run_rules(book, profile).findings if f.severity == "error"]
-    tail = f"工作簿还有 {len(errors)} 个错误，说明中相关数字已标出。" if errors else ""
-    return "已生成“情况说明”工作表。" + tail
-
-
-def clear(xb: XwBook) -> str:
-    xb.apply(mark_writes(Report([]), xb.previous_marks(), {}))
-    return "已清除标记。"
-
-
-def help_action(xb: XwBook) -> str:
-    return HELP
-
-
-ACTIONS = {
-    "validate": validate,
-    "fill": fill,
-    "narrate": narrate_action,
-    "clear": clear,
-    "help": help_action,
-}
+ACTION_NAMES = ("validate", "fill", "narrate", "clear", "help")
 
 
 def run(action: str, book=None) -> str:
     """Run a ribbon action on *book* (default: the workbook that called, ``xw.Book.caller()``)."""
-    if book is None:
-        import xlwings as xw
+    xb = None
+    try:
+        if book is None:
+            import xlwings as xw
 
-        book = xw.Book.caller()
-    xb = XwBook(book)
-    try:
-        func = ACTIONS[action]
-    except KeyError:
-        message = f"未知的操作：{action}"
-        xb.alert(message, mode="critical")
-        return message
-    try:
-        message = func(xb)
-    except Exception as e:  # the accountant sees a readable box, not a console traceback
+            book = xw.Book.caller()
+        from xlfin.excel import config
+        from xlfin.excel.actions import ACTIONS
+        from xlfin.excel.adapter import ProtectionError, XwBook, com_message
+        from xlfin.excel.addin import user_config_path
+
+        password = config.read(user_config_path()).get("SHEET_PASSWORD") or None
+        xb = XwBook(book, password=password)
+        func = ACTIONS.get(action)
+        if func is None:
+            message = f"未知的操作：{action}"
+            xb.alert(message, mode="critical")
+            return message
+        try:
+            message = func(xb)
+        except ProtectionError as e:
+            message = f"xlfin 未能完成“{action}”：{e}"
+            xb.alert(message, mode="critical")
+            return message
+        except Exception as e:  # Excel's own errors read as Excel's text, not a tuple
+            message = f"xlfin 未能完成“{action}”：{com_message(e)}"
+            xb.alert(message, mode="critical")
+            return message
+    except Exception as e:  # an install or import problem: still a message box
         detail = traceback.format_exception_only(type(e), e)[-1].strip()
         message = f"xlfin 未能完成“{action}”：{e}\n\n（{detail}）"
-        xb.alert(message, mode="critical")
+        _alert(book, message)
         return message
     xb.alert(message, mode="info")
     return message
+
+
+def _alert(book, message: str) -> None:
+    try:
+        book.app.alert(message, title="xlfin", mode="critical")
+    except Exception:  # no Excel to show it in: the message is still returned
+        pass

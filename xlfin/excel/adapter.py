@@ -3,13 +3,22 @@
 Every COM call costs milliseconds, so each sheet is read with one ``range.value`` call and
 each block of writes (a run of adjacent cells in a row) with one call, with screen updating
 and calculation switched off around the writes. COM values are normalised here: numbers
-come as floats (whole numbers too), blanks and error cells as None, dates as datetimes.
+come as floats (whole numbers too), blanks and error cells as None, dates as datetimes,
+currency as Decimal.
+
+Excel refuses writes into locked cells of a protected sheet (error 1004), and formats and
+notes too unless the protection allows them; openpyxl ignores protection. So every write
+runs with the protection of the sheets it touches lifted and then restored exactly as it was
+(options and password; the password from the user config's ``SHEET_PASSWORD``), the
+workbook structure likewise when sheets are added or removed.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import sys
 from collections.abc import Iterator, Mapping
+from contextlib import ExitStack, contextmanager
 from decimal import Decimal
 
 from xlfin.io.reader import read_grids
@@ -70,11 +79,180 @@ def read_sheet(sheet) -> list[list]:
     return [[normalize(x) for x in row] for row in rows]
 
 
+class ProtectionError(Exception):
+    """A protection xlfin cannot lift (a password it was not given): message for the user."""
+
+
+# The options of Worksheet.Protect after Contents, in the order Excel's COM takes them, with
+# the Protection property that reports each (Excel's object model).
+_ALLOW = (
+    "AllowFormattingCells",
+    "AllowFormattingColumns",
+    "AllowFormattingRows",
+    "AllowInsertingColumns",
+    "AllowInsertingRows",
+    "AllowInsertingHyperlinks",
+    "AllowDeletingColumns",
+    "AllowDeletingRows",
+    "AllowSorting",
+    "AllowFiltering",
+    "AllowUsingPivotTables",
+)
+
+
+def com_message(error: BaseException) -> str:
+    """The readable part of a COM error (``pywintypes.com_error`` carries Excel's own text in
+    its third argument); the error's text otherwise."""
+    args = getattr(error, "args", ())
+    if len(args) >= 3 and isinstance(args[2], tuple) and len(args[2]) >= 3 and args[2][2]:
+        return str(args[2][2]).strip()
+    if len(args) >= 2 and isinstance(args[0], int) and isinstance(args[1], str):
+        return args[1]
+    return str(error)
+
+
+class _WinSheetProtection:
+    """A worksheet's protection through Excel's COM object model (Windows)."""
+
+    def __init__(self, api):
+        self.api = api
+
+    def state(self) -> dict | None:
+        if not self.api.ProtectContents and not self.api.ProtectDrawingObjects:
+            return None
+        p = self.api.Protection
+        state = {name: bool(getattr(p, name)) for name in _ALLOW}
+        state["DrawingObjects"] = bool(self.api.ProtectDrawingObjects)
+        state["Contents"] = bool(self.api.ProtectContents)
+        state["Scenarios"] = bool(self.api.ProtectScenarios)
+        state["UserInterfaceOnly"] = bool(self.api.ProtectionMode)
+        return state
+
+    def unprotect(self, password: str) -> None:
+        self.api.Unprotect(Password=password)
+
+    def protect(self, password: str, state: dict) -> None:
+        self.api.Protect(Password=password, **state)
+
+
+class _MacSheetProtection:
+    """The same through Excel's AppleScript dictionary (macOS, via appscript). Not run on a
+    real Mac by the tests: the names follow Excel's dictionary."""
+
+    def __init__(self, api):
+        self.api = api
+
+    def state(self) -> dict | None:
+        if not self.api.protect_contents.get() and not self.api.protect_drawing_objects.get():
+            return None
+        p = self.api.protection
+        state = {name: bool(getattr(p, _snake(name)).get()) for name in _ALLOW}
+        state["DrawingObjects"] = bool(self.api.protect_drawing_objects.get())
+        state["Contents"] = bool(self.api.protect_contents.get())
+        state["Scenarios"] = bool(self.api.protect_scenarios.get())
+        state["UserInterfaceOnly"] = bool(self.api.protection_mode.get())
+        return state
+
+    def unprotect(self, password: str) -> None:
+        self.api.unprotect(password=password)
+
+    def protect(self, password: str, state: dict) -> None:
+        self.api.protect_worksheet(password=password, **{_snake(k): v for k, v in state.items()})
+
+
+def _snake(name: str) -> str:
+    return "".join("_" + c.lower() if c.isupper() else c for c in name).lstrip("_")
+
+
+def _sheet_protection(sheet):
+    return (_MacSheetProtection if sys.platform == "darwin" else _WinSheetProtection)(sheet.api)
+
+
+@contextmanager
+def _lifted(guard, label: str, password: str | None):
+    """Lift *guard*'s protection for the block, then restore it with the same options."""
+    state = guard.state()
+    if state is None:
+        yield
+        return
+    used = None
+    for attempt in ("", password) if password else ("",):
+        try:
+            guard.unprotect(attempt)
+        except Exception:  # Excel: wrong password (error 1004)
+            continue
+        used = attempt
+        break
+    if used is None:
+        raise ProtectionError(
+            f"{label}设有保护密码，xlfin 无法写入。请在 xlfin.conf 中加一行 "
+            '"SHEET_PASSWORD","密码"（与工作表保护密码相同），或先在“审阅 → 撤销工作表保护”中撤销保护，再点击按钮。'
+            if not password
+            else f"{label}的保护密码与 xlfin.conf 中的 SHEET_PASSWORD 不同，xlfin 无法写入。"
+            "请改正 SHEET_PASSWORD，或先撤销保护，再点击按钮。"
+        )
+    try:
+        yield
+    finally:
+        guard.protect(used, state)
+
+
+class _WinBookProtection:
+    def __init__(self, api):
+        self.api = api
+
+    def state(self) -> dict | None:
+        if not self.api.ProtectStructure:
+            return None
+        return {"Structure": True, "Windows": bool(self.api.ProtectWindows)}
+
+    def unprotect(self, password: str) -> None:
+        self.api.Unprotect(Password=password)
+
+    def protect(self, password: str, state: dict) -> None:
+        self.api.Protect(Password=password, **state)
+
+
+class _MacBookProtection:
+    def __init__(self, api):
+        self.api = api
+
+    def state(self) -> dict | None:
+        if not self.api.protect_structure.get():
+            return None
+        return {"structure": True, "windows": bool(self.api.protect_windows.get())}
+
+    def unprotect(self, password: str) -> None:
+        self.api.unprotect(password=password)
+
+    def protect(self, password: str, state: dict) -> None:
+        self.api.protect_workbook(password=password, **state)
+
+
 class XwBook:
     """An open xlwings Book seen through xlfin: read it, apply writes, talk to the user."""
 
-    def __init__(self, book):
+    def __init__(self, book, password: str | None = None):
         self.book = book
+        self.password = password
+
+    @contextmanager
+    def unprotected(self, sheet_names, structure: bool = False):
+        """Lift the protection of the named sheets (and of the workbook structure if
+        *structure*) for the block; everything is restored as it was, also after an error.
+        Raises ProtectionError before anything is written when a password is missing."""
+        with ExitStack() as stack:
+            if structure:
+                cls = _MacBookProtection if sys.platform == "darwin" else _WinBookProtection
+                stack.enter_context(_lifted(cls(self.book.api), "工作簿结构", self.password))
+            present = {s.name for s in self.book.sheets}
+            for name in sheet_names:
+                if name in present:
+                    sheet = self.book.sheets[name]
+                    stack.enter_context(
+                        _lifted(_sheet_protection(sheet), f"工作表“{name}”", self.password)
+                    )
+            yield
 
     def read(self, profile: Profile) -> Book:
         sheets = _LazySheets(self.book)
@@ -92,45 +270,61 @@ class XwBook:
         return out
 
     def apply(self, writes: list[Write]) -> None:
-        """Apply writes: values in row blocks, one call each; formats, fills, notes per cell."""
+        """Apply writes: values in row blocks, one call each; formats, fills, notes per cell;
+        with the protection of every sheet written lifted and restored around them."""
         app = self.book.app
-        with app.properties(screen_updating=False, calculation="manual"):
-            for w in writes:
-                if isinstance(w, SheetWrite):
-                    self._sheet(w)
-            cells = [w for w in writes if isinstance(w, CellWrite)]
-            for sheet_name, row, start, run in _value_blocks(cells):
-                sheet = self.book.sheets[sheet_name]
-                end = start + len(run) - 1
-                rng = sheet.range(f"{column_letter(start)}{row}:{column_letter(end)}{row}")
-                rng.value = [[to_com(w.value) for w in run]]
-                # number formats: one call per stretch of adjacent cells with the same format
-                i = 0
-                while i < len(run):
-                    j = i
-                    while j + 1 < len(run) and run[j + 1].number_format == run[i].number_format:
-                        j += 1
-                    if run[i].number_format:
-                        a, b = column_letter(start + i), column_letter(start + j)
-                        sheet.range(f"{a}{row}:{b}{row}").number_format = run[i].number_format
-                    i = j + 1
-            for w in cells:
-                if w.fill is None and w.comment is None and not w.link:
-                    continue
-                rng = self.book.sheets[w.sheet].range(w.cell)
-                if w.fill is not None:
-                    rng.color = _rgb(w.fill) if w.fill else None
-                if w.comment:
-                    try:  # no lookup first: a new mark is the common case
-                        rng.add_note(w.comment)
-                    except ValueError:
-                        rng.note.text = w.comment
-                elif w.comment is not None:
-                    note = rng.note
-                    if note is not None:
-                        note.delete()
-                if w.link:
-                    rng.add_hyperlink(f"#{w.link}")
+        touched = list(dict.fromkeys(w.sheet for w in writes if isinstance(w, CellWrite)))
+        structure = any(isinstance(w, SheetWrite) for w in writes)
+        with (
+            self.unprotected(touched, structure),
+            app.properties(screen_updating=False, calculation="manual"),
+        ):
+            self._apply(writes)
+
+    def activate(self, name: str) -> None:
+        """Show the sheet *name* (after 校验: the 校验结果 sheet)."""
+        if name in [s.name for s in self.book.sheets]:
+            self.book.sheets[name].activate()
+
+    def _apply(self, writes: list[Write]) -> None:
+        for w in writes:
+            if isinstance(w, SheetWrite):
+                self._sheet(w)
+        cells = [w for w in writes if isinstance(w, CellWrite)]
+        for sheet_name, row, start, run in _value_blocks(cells):
+            sheet = self.book.sheets[sheet_name]
+            end = start + len(run) - 1
+            rng = sheet.range(f"{column_letter(start)}{row}:{column_letter(end)}{row}")
+            rng.value = [[to_com(w.value) for w in run]]
+            # number formats: one call per stretch of adjacent cells with the same format
+            i = 0
+            while i < len(run):
+                j = i
+                while j + 1 < len(run) and run[j + 1].number_format == run[i].number_format:
+                    j += 1
+                if run[i].number_format:
+                    a, b = column_letter(start + i), column_letter(start + j)
+                    sheet.range(f"{a}{row}:{b}{row}").number_format = run[i].number_format
+                i = j + 1
+        for w in cells:
+            if w.fill is None and w.comment is None and not w.link:
+                continue
+            rng = self.book.sheets[w.sheet].range(w.cell)
+            if w.fill is not None:
+                rng.color = _rgb(w.fill) if w.fill else None
+            if w.comment:
+                try:  # no lookup first: a new mark is the common case
+                    rng.add_note(w.comment)
+                except ValueError:
+                    rng.note.text = w.comment
+            elif w.comment is not None:
+                note = rng.note
+                if note is not None:
+                    note.delete()
+            if w.link:
+                # xlwings shows the address when no text is given: keep the cell's text
+                text = w.value if w.value is not KEEP else rng.value
+                rng.add_hyperlink(f"#{w.link}", "" if text is None else str(text))
 
     def _sheet(self, w: SheetWrite) -> None:
         names = [s.name for s in self.book.sheets]

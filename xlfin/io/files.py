@@ -43,7 +43,7 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     os.close(fd)
     try:
         write(Path(tmp))
-        os.chmod(tmp, _mode_for(path))
+        os.chmod(tmp, mode_for(path))
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
@@ -51,7 +51,7 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
         raise
 
 
-def _mode_for(path: Path) -> int:
+def mode_for(path: Path) -> int:
     """The permission bits the file would have if written directly: the existing file's, or
     the usual 0666 less the umask (mkstemp's 0600 would hide the file from colleagues)."""
     if path.exists():
