@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from xlfin.model import column_letter
 from xlfin.profile import Profile
-from xlfin.rules.engine import Finding, Report
+from xlfin.rules.engine import RANK, Finding, Report
 from xlfin.writes import CellWrite, SheetWrite, Write
 
 RESULT_SHEET = "校验结果"
@@ -57,9 +57,6 @@ def restore_writes(previous_states: list[str]) -> list[CellWrite]:
     return out
 
 
-_RANK = {"error": 0, "warning": 1, "info": 2}
-
-
 def mark_writes(
     report: Report,
     previous_states: list[str],
@@ -96,7 +93,7 @@ def mark_writes(
     rows: list[list[object]] = [HEADER]
     links = {}
     # errors first, then warnings, then info; the sheet order within each
-    ranked = sorted(report.findings, key=lambda f: _RANK.get(f.severity, len(_RANK)))
+    ranked = sorted(report.findings, key=lambda f: RANK.get(f.severity, len(RANK)))
     for i, f in enumerate(ranked, 1):
         state = ""
         rows.append([i, f.id, SEVERITY_CN[f.severity], f.where, f.message, state])

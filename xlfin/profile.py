@@ -11,6 +11,15 @@ blocks; a block is one of
 
 The template builder, the reader, the rules and the narrative all read the same objects,
 so a new year or region is a new file, not new code.
+
+Sheet ids are the semantic ids of the tables (``T01`` is the 收入支出决算总表 in every format,
+``T08`` the 政府性基金 table, whatever number a format prints); a format without a table simply
+has no sheet with that id. A profile may ``extends`` another and state only its differences:
+top-level values, sheets merged by id (a block by key; ``rows_update`` changes rows by key,
+``rows_add`` inserts rows after a key; ``remove = true`` drops a sheet), ``sheet_order``,
+narrative sections merged by id and ``section_order``. Rules and narrative sections name what
+they need as references (``T07``, ``T11.operating_cost``, ``NOTES.sangong.car_stock``);
+:meth:`Profile.lacks` says why a profile cannot serve one (不适用).
 """
 
 from __future__ import annotations
@@ -28,6 +37,24 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 CN_ORDINALS = "一二三四五六七八九十"
+# How a missing table is named in a 不适用 reason (its id is semantic, its title format-specific).
+_SHEET_NAMES = {
+    "T01": "收入支出决算总表",
+    "T02": "收入决算表",
+    "T03": "支出决算表",
+    "T04": "财政拨款收入支出决算总表",
+    "T05": "一般公共预算财政拨款支出决算表",
+    "T06": "一般公共预算财政拨款基本支出决算明细表",
+    "T07": "一般公共预算财政拨款项目支出决算明细表",
+    "T08": "政府性基金预算财政拨款收入支出决算表",
+    "T09": "国有资本经营预算财政拨款支出决算表",
+    "T10": "财政拨款“三公”经费支出决算表",
+    "T11": "机构运行经费、政府采购、国有资产信息表",
+    "COVER": "封面",
+    "OVERVIEW": "部门概况",
+    "NOTES": "说明数据表",
+    "PERF": "绩效自评表",
+}
 PROFILES = Path(__file__).resolve().parent / "profiles"
 
 
@@ -163,6 +190,16 @@ class SheetSpec:
 
 
 @dataclass(frozen=True)
+class Section:
+    """A section of 第二部分 情况说明: its title, the template that words it, what it needs."""
+
+    id: str
+    title: str
+    template: str
+    needs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Profile:
     """A whole layout profile."""
 
@@ -174,6 +211,64 @@ class Profile:
     money_label: str
     classes: tuple[str, ...]
     sheets: tuple[SheetSpec, ...] = field(default=())
+    sections: tuple[Section, ...] = ()
+    extends: str | None = None
+    region: str = ""
+    terms: tuple[tuple[str, str], ...] = ()  # wording: (key, text), e.g. operating_cost
+    semantics: tuple[tuple[str, object], ...] = ()  # named data: code lists, pairs (frozen)
+
+    def term(self, key: str, default: str = "") -> str:
+        """A wording of this format (机构运行经费 / 机关运行经费 …)."""
+        return dict(self.terms).get(key, default)
+
+    def codes_of(self, key: str) -> tuple[str, ...]:
+        """A named code list of this format (the economic classes of 人员经费 …); () if none."""
+        return tuple(dict(self.semantics).get(key, ()))
+
+    def semantic(self, key: str) -> list[dict]:
+        """A named list of records of this format (the 三公 ↔ economic-code pairs …)."""
+        return [dict(x) for x in dict(self.semantics).get(key, ())]
+
+    def has_sheet(self, sheet_id: str) -> bool:
+        return any(s.id == sheet_id for s in self.sheets)
+
+    def lacks(self, ref: str) -> str | None:
+        """None when the profile has what *ref* names, else why not (for 不适用).
+
+        ``S`` a sheet; ``S.K`` a block, row, column or field K of sheet S; ``S.K.C`` column
+        or field C of block or row K."""
+        parts = ref.split(".")
+        try:
+            sheet = self.sheet(parts[0])
+        except KeyError:
+            return f"本格式没有{_SHEET_NAMES.get(parts[0], parts[0])}"
+        if len(parts) == 1:
+            return None
+        key = parts[1]
+        holders = [b for b in sheet.blocks if b.key == key]
+        holders += [b for b in sheet.blocks if any(r.key == key for r in b.rows)]
+        holders += [b for b in sheet.blocks if b.type == "classified" and key == "total"]
+        if len(parts) == 2:
+            if holders or any(
+                key in {c.key for c in b.columns} | {f.key for f in b.fields} for b in sheet.blocks
+            ):
+                return None
+            return f"“{sheet.title}”没有“{key}”"
+        if not holders:
+            return f"“{sheet.title}”没有“{key}”"
+        col = parts[2]
+        for b in holders:
+            if col in {c.key for c in b.columns} | {f.key for f in b.fields}:
+                return None
+        return f"“{sheet.title}”的“{key}”没有“{col}”"
+
+    def missing(self, needs) -> str | None:
+        """The first reason one of *needs* is lacking, or None when all are there."""
+        for ref in needs:
+            why = self.lacks(ref)
+            if why:
+                return why
+        return None
 
     def sheet(self, sheet_id: str) -> SheetSpec:
         for s in self.sheets:
@@ -295,16 +390,119 @@ def available() -> list[str]:
     return sorted(p.name[:-5] for p in PROFILES.iterdir() if p.name.endswith(".toml"))
 
 
-@cache
-def load_profile(profile_id: str, year: int | None = None) -> Profile:
-    """Load a profile by id; *year* must be one the profile covers (default: its first)."""
+def _merge_by(parent: list[dict], child: list[dict], key: str, merge) -> list[dict]:
+    """*parent* items updated by *child* items with the same *key*; new ones appended."""
+    out = [dict(x) for x in parent]
+    index = {x[key]: i for i, x in enumerate(out)}
+    for item in child:
+        if item[key] in index:
+            i = index[item[key]]
+            out[i] = merge(out[i], item)
+        else:
+            index[item[key]] = len(out)
+            out.append(dict(item))
+    return [x for x in out if not x.get("remove")]
+
+
+def _merge_block(parent: dict, child: dict) -> dict:
+    out = {**parent, **{k: v for k, v in child.items() if k not in ("rows_update", "rows_add")}}
+    rows = [dict(r) for r in out.get("rows", [])]
+    for upd in child.get("rows_update", []):
+        for r in rows:
+            if r.get("key") == upd["key"]:
+                r.update(upd)
+                break
+        else:
+            raise ProfileError(f"rows_update: 没有行 {upd['key']}")
+    for add in child.get("rows_add", []):
+        add = dict(add)
+        after = add.pop("after", None)
+        at = len(rows)
+        if after is not None:
+            at = next((i + 1 for i, r in enumerate(rows) if r.get("key") == after), None)
+            if at is None:
+                raise ProfileError(f"rows_add: 没有行 {after}")
+        rows.insert(at, add)
+    if "rows" in out or rows:
+        out["rows"] = rows
+    return out
+
+
+def _merge_sheet(parent: dict, child: dict) -> dict:
+    out = {**parent, **{k: v for k, v in child.items() if k != "blocks"}}
+    if "blocks" in child:
+        out["blocks"] = _merge_by(parent.get("blocks", []), child["blocks"], "key", _merge_block)
+    return out
+
+
+def _ordered(items: list[dict], order: list[str] | None, key: str, what: str) -> list[dict]:
+    if not order:
+        return items
+    by = {x[key]: x for x in items}
+    unknown = [k for k in order if k not in by]
+    if unknown:
+        raise ProfileError(f"{what} 中有不存在的 id：{unknown}")
+    return [by[k] for k in order] + [x for x in items if x[key] not in order]
+
+
+def _raw_profile(profile_id: str, chain: tuple[str, ...] = ()) -> dict:
+    """The profile's TOML with everything it extends merged in."""
     if profile_id not in available():
         raise ProfileError(
             f"未知的格式（profile）“{profile_id}”；可用：{'、'.join(available())}"
             f" / unknown profile {profile_id!r}"
         )
-    text = (PROFILES / f"{profile_id}.toml").read_text(encoding="utf-8")
-    raw = tomllib.loads(text)
+    if profile_id in chain:
+        raise ProfileError(f"格式继承出现循环：{' → '.join(chain + (profile_id,))}")
+    return raw_from_text(
+        (PROFILES / f"{profile_id}.toml").read_text(encoding="utf-8"), chain + (profile_id,)
+    )
+
+
+def raw_from_text(text: str, chain: tuple[str, ...] = ()) -> dict:
+    """A profile's TOML text with what it ``extends`` merged in (parents by shipped id)."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise ProfileError(f"格式文件不是有效的 TOML：{e}") from None
+    parent_id = raw.get("extends")
+    if not parent_id:
+        return raw
+    base = _raw_profile(parent_id, chain)
+    out = {
+        **base,
+        **{k: v for k, v in raw.items() if k not in ("sheets", "sections", "terms", "semantics")},
+    }
+    out["extends"] = parent_id
+    out["terms"] = {**base.get("terms", {}), **raw.get("terms", {})}
+    out["semantics"] = {**base.get("semantics", {}), **raw.get("semantics", {})}
+    sheets = _merge_by(base.get("sheets", []), raw.get("sheets", []), "id", _merge_sheet)
+    out["sheets"] = _ordered(sheets, raw.get("sheet_order"), "id", "sheet_order")
+    sections = _merge_by(
+        base.get("sections", []), raw.get("sections", []), "id", lambda a, b: {**a, **b}
+    )
+    out["sections"] = _ordered(sections, raw.get("section_order"), "id", "section_order")
+    return out
+
+
+@cache
+def load_profile(profile_id: str, year: int | None = None) -> Profile:
+    """Load a profile by id; *year* must be one the profile covers (default: its first)."""
+    return profile_from_raw(_raw_profile(profile_id), year)
+
+
+def _freeze(v):
+    """TOML data as nested tuples (a Profile is immutable and hashable)."""
+    if isinstance(v, dict):
+        return tuple((k, _freeze(x)) for k, x in v.items())
+    if isinstance(v, list):
+        return tuple(_freeze(x) for x in v)
+    return v
+
+
+def profile_from_raw(raw: dict, year: int | None = None) -> Profile:
+    """Build a Profile from its (merged) TOML data."""
+    profile_id = raw["id"]
     years = tuple(raw["years"])
     if year is None:
         year = years[0]
@@ -332,8 +530,14 @@ def load_profile(profile_id: str, year: int | None = None) -> Profile:
                 indicator_rows=s.get("indicator_rows", 0),
             )
         )
+    sections = tuple(
+        Section(
+            id=x["id"], title=x["title"], template=x["template"], needs=tuple(x.get("needs", ()))
+        )
+        for x in raw.get("sections", [])
+    )
     return Profile(
-        id=raw["id"],
+        id=profile_id,
         title=raw["title"],
         years=(year,) + tuple(y for y in years if y != year),
         money_unit=raw["money_unit"],
@@ -341,6 +545,11 @@ def load_profile(profile_id: str, year: int | None = None) -> Profile:
         money_label=raw["money_label"],
         classes=class_codes,
         sheets=tuple(sheets),
+        sections=sections,
+        extends=raw.get("extends"),
+        region=raw.get("region", ""),
+        terms=tuple(raw.get("terms", {}).items()),
+        semantics=tuple((k, _freeze(v)) for k, v in raw.get("semantics", {}).items()),
     )
 
 

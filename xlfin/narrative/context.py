@@ -14,7 +14,7 @@ from decimal import Decimal
 from xlfin import codes
 from xlfin.compute import Comparison, comparisons, items, q2, rate, table_amount
 from xlfin.model import Book
-from xlfin.profile import Profile, cn_ordinal
+from xlfin.profile import Profile, Section, cn_ordinal
 
 MISSING_REASON = "【请填写变动原因】"
 ZERO = Decimal(0)
@@ -217,46 +217,31 @@ class Context:
     glossary: list[tuple[str, str]]
     tables: list[str]
     end_items: str | None
+    sections: list = field(default_factory=list)
+    terms: object = None
 
 
 def build_context(book: Book, profile: Profile) -> Context:
-    """The narrative context of *book*."""
+    """The narrative context of *book*: what each section of *profile* that applies says.
+
+    A part whose table or row the profile does not have is None (its section does not
+    apply and is not rendered); nothing is read from a table the format lacks."""
     unit = {k: c.value for k, c in book.forms.get("COVER.unit", {}).items()}
     overview = {k: c.value for k, c in book.forms.get("OVERVIEW.overview", {}).items()}
     dept = _text(unit.get("dept_name")) or missing("部门名称")
-    comp = comparisons(book, profile)
-    t6 = book.tables.get("T06")
-    personnel = [ln for ec in _econ_lines(book, "T06", ("301", "303")) for ln in ec.items]
-    public = [
-        ln for ec in _econ_lines(book, "T06", ("302", "310", "307", "399")) for ln in ec.items
+    comp = comparisons(book, profile) if profile.lacks("NOTES.compare") is None else {}
+    personnel = [
+        ln
+        for ec in _econ_lines(book, "T06", profile.codes_of("personnel_classes"))
+        for ln in ec.items
     ]
-    del t6
-    sg_fields = {k: c.value for k, c in book.forms.get("NOTES.sangong", {}).items()}
-    t10 = "T10.sangong."
-    sangong = {
-        key: {
-            "budget": table_amount(book, t10 + f"budget_{key}"),
-            "final": table_amount(book, t10 + f"final_{key}"),
-        }
-        for key in ("total", "abroad", "car", "car_purchase", "car_operation", "reception")
-    }
-    for key, comp_key in (
-        ("total", "sangong_total"),
-        ("abroad", "sg_abroad"),
-        ("car", "sg_car"),
-        ("car_purchase", "sg_car_purchase"),
-        ("car_operation", "sg_car_operation"),
-        ("reception", "sg_reception"),
-    ):
-        sangong[key]["comp"] = comp[comp_key]
-        sangong[key]["completion"] = rate(sangong[key]["final"], sangong[key]["budget"])
-        sangong[key]["share"] = rate(sangong[key]["final"], sangong["total"]["final"])
-    sangong["counts"] = sg_fields
-    sangong["domestic"] = comp["sg_reception_domestic"].final
-    sangong["foreign"] = comp["sg_reception_foreign"].final
+    public = [
+        ln for ec in _econ_lines(book, "T06", profile.codes_of("public_classes")) for ln in ec.items
+    ]
+    sangong = _sangong(book, profile, comp)
     t08, t09 = book.tables.get("T08"), book.tables.get("T09")
-    fund = {"comp": comp["gov_fund_expense"], "has_money": _has_money(t08)}
-    soe = {"comp": comp["soe_expense"], "has_money": _has_money(t09)}
+    fund = {"comp": comp.get("gov_fund_expense"), "has_money": _has_money(t08)}
+    soe = {"comp": comp.get("soe_expense"), "has_money": _has_money(t09)}
     g = lambda key: table_amount(book, f"T11.{key}.value")  # noqa: E731
     procurement = {
         key: g(key)
@@ -280,11 +265,12 @@ def build_context(book: Book, profile: Profile) -> Context:
         )
     t11 = book.tables.get("T11")
     vehicles = []
-    spec11 = profile.sheet("T11").block("main")
-    for r in spec11.rows:
-        if r.key.startswith("veh_"):
-            v = t11.get(r.key, "value") if t11 else None
-            vehicles.append(Line(r.label, _amount(v) if v is not None else None))
+    if profile.lacks("T11.vehicles_total") is None:
+        spec11 = profile.sheet("T11").block("main")
+        for r in spec11.rows:
+            if r.key.startswith("veh_"):
+                v = t11.get(r.key, "value") if t11 else None
+                vehicles.append(Line(r.label, _amount(v) if v is not None else None))
     vt = t11.get("vehicles_total", "value") if t11 else None
     eq = t11.get("equipment_1m", "value") if t11 else None
     perf = {k: c.value for k, c in book.forms.get("NOTES.performance", {}).items()}
@@ -314,12 +300,10 @@ def build_context(book: Book, profile: Profile) -> Context:
         overview=overview,
         units=units,
         comp=comp,
-        classes=_class_items(book, profile),
+        classes=_class_items(book, profile) if profile.lacks("NOTES.items") is None else [],
         personnel=personnel,
         public=public,
-        project_classes=_econ_lines(
-            book, "T07", ("301", "302", "303", "307", "309", "310", "311", "312", "313", "399")
-        ),
+        project_classes=_econ_lines(book, "T07", profile.codes_of("project_classes")),
         sangong=sangong,
         fund=fund,
         soe=soe,
@@ -334,7 +318,61 @@ def build_context(book: Book, profile: Profile) -> Context:
         glossary=glossary,
         tables=[s.title for s in profile.tables],
         end_items=_text(end_items.value) if end_items is not None else None,
+        sections=applicable_sections(profile),
+        terms=TermView(profile),
     )
+
+
+SANGONG_ROWS = (
+    ("total", "sangong_total"),
+    ("abroad", "sg_abroad"),
+    ("car", "sg_car"),
+    ("car_purchase", "sg_car_purchase"),
+    ("car_operation", "sg_car_operation"),
+    ("reception", "sg_reception"),
+)
+
+
+def _sangong(book: Book, profile: Profile, comp: dict) -> dict | None:
+    """The 三公 figures (表十 预算/决算, 说明数据 comparisons and counts); None without 表十."""
+    if profile.lacks("T10.sangong") is not None:
+        return None
+    t10 = "T10.sangong."
+    sangong: dict = {
+        key: {
+            "budget": table_amount(book, t10 + f"budget_{key}"),
+            "final": table_amount(book, t10 + f"final_{key}"),
+        }
+        for key, _ in SANGONG_ROWS
+    }
+    for key, comp_key in SANGONG_ROWS:
+        sangong[key]["comp"] = comp.get(comp_key)
+        sangong[key]["completion"] = rate(sangong[key]["final"], sangong[key]["budget"])
+        sangong[key]["share"] = rate(sangong[key]["final"], sangong["total"]["final"])
+    sangong["counts"] = {k: c.value for k, c in book.forms.get("NOTES.sangong", {}).items()}
+    domestic, foreign = comp.get("sg_reception_domestic"), comp.get("sg_reception_foreign")
+    sangong["domestic"] = domestic.final if domestic else None
+    sangong["foreign"] = foreign.final if foreign else None
+    return sangong
+
+
+class TermView:
+    """The format's wording for the templates: ``c.terms.operating_cost``."""
+
+    DEFAULTS = {"operating_cost": "机构运行经费"}
+
+    def __init__(self, profile: Profile):
+        self.profile = profile
+
+    def __getattr__(self, key: str) -> str:
+        if key.startswith("_") or key == "profile":
+            raise AttributeError(key)
+        return self.profile.term(key, self.DEFAULTS.get(key, key))
+
+
+def applicable_sections(profile: Profile) -> list[Section]:
+    """The 情况说明 sections of *profile* whose needs it meets, in order."""
+    return [s for s in profile.sections if profile.missing(s.needs) is None]
 
 
 def _has_money(t) -> bool:

@@ -41,7 +41,9 @@ def _pair(
     )
 
 
-@rule("X101", "error", "表一 本年收入合计 = 表二 合计")
+@rule(
+    "X101", "error", "表一 本年收入合计 = 表二 合计", needs=("T01.income_total", "T02.main.total")
+)
 def x_t01_t02_total(ctx: Context) -> Iterator[Finding]:
     """表一 本年收入合计 = 表二 收入决算表 合计行 本年收入合计 (X1, GovBudgetChecker V33-200)."""
     yield from _pair(
@@ -62,7 +64,7 @@ T01_T02 = (
 )
 
 
-@rule("X102", "error", "表一 各项收入 = 表二 合计行各列")
+@rule("X102", "error", "表一 各项收入 = 表二 合计行各列", needs=("T01.income", "T02.main"))
 def x_t01_t02_columns(ctx: Context) -> Iterator[Finding]:
     """表一 收入 rows 四…八 = 表二 合计 row, columns 上级补助收入 / 事业收入 / 经营收入 / 附属单位上缴收入 /
     其他收入; and 表一 一 + 二 + 三 (the three 财政拨款) = 表二 财政拨款收入 (X2)."""
@@ -88,7 +90,9 @@ def x_t01_t02_columns(ctx: Context) -> Iterator[Finding]:
     )
 
 
-@rule("X103", "error", "表一 本年支出合计 = 表三 合计")
+@rule(
+    "X103", "error", "表一 本年支出合计 = 表三 合计", needs=("T01.expense_total", "T03.main.total")
+)
 def x_t01_t03_total(ctx: Context) -> Iterator[Finding]:
     """表一 本年支出合计 = 表三 支出决算表 合计 本年支出合计 (X3, GovBudgetChecker V33-201)."""
     yield from _pair(
@@ -100,7 +104,7 @@ def x_t01_t03_total(ctx: Context) -> Iterator[Finding]:
     )
 
 
-@rule("X104", "error", "表一 各功能分类支出 = 表三 各类小计")
+@rule("X104", "error", "表一 各功能分类支出 = 表三 各类小计", needs=("T01.expense", "T03.main"))
 def x_t01_t03_classes(ctx: Context) -> Iterator[Finding]:
     """Each 表一 支出 类 row (一、一般公共服务支出 …) = the 表三 类 row of the same code, 本年支出合计
     (X3, per 类; GovBudgetChecker compares totals only). A 类 in 表三 that 表一 lacks is reported too."""
@@ -126,7 +130,12 @@ def x_t01_t03_classes(ctx: Context) -> Iterator[Finding]:
             )
 
 
-@rule("X105", "error", "表二 财政拨款收入 = 表四 本年收入合计；表一与表四三项财政拨款一致")
+@rule(
+    "X105",
+    "error",
+    "表二 财政拨款收入 = 表四 本年收入合计；表一与表四三项财政拨款一致",
+    needs=("T01.gpb", "T02.main.fiscal", "T04.income_total"),
+)
 def x_t02_t04(ctx: Context) -> Iterator[Finding]:
     """表二 合计 财政拨款收入 = 表四 本年收入合计 (X4, GovBudgetChecker V33-204); 表一 收入 一/二/三 =
     表四 收入 一/二/三."""
@@ -147,7 +156,12 @@ def x_t02_t04(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule("X106", "error", "表四 一般公共预算支出 = 表五（合计及各类）")
+@rule(
+    "X106",
+    "error",
+    "表四 一般公共预算支出 = 表五（合计及各类）",
+    needs=("T04.expense.gpb", "T05.main"),
+)
 def x_t04_t05(ctx: Context) -> Iterator[Finding]:
     """表四 一般公共预算财政拨款 column: 本年支出合计 = 表五 合计, and each 类 row = 表五 类 row
     (X5, GovBudgetChecker V33-202, per 类 as well)."""
@@ -179,7 +193,12 @@ def x_t04_t05(ctx: Context) -> Iterator[Finding]:
                 )
 
 
-@rule("X107", "error", "表五 基本支出 = 表六 人员经费 + 公用经费")
+@rule(
+    "X107",
+    "error",
+    "表五 基本支出 = 表六 人员经费 + 公用经费",
+    needs=("T05.main.basic", "T06.personnel_total", "T06.public_total"),
+)
 def x_t05_t06(ctx: Context) -> Iterator[Finding]:
     """表五 合计 基本支出 = 表六 人员经费合计 + 公用经费合计 (X6, GovBudgetChecker V33-203, D-006)."""
     t5, t6 = present(ctx, "T05"), present(ctx, "T06")
@@ -201,7 +220,7 @@ def x_t05_t06(ctx: Context) -> Iterator[Finding]:
     )
 
 
-@rule("X108", "error", "表五 项目支出 = 表七 合计")
+@rule("X108", "error", "表五 项目支出 = 表七 合计", needs=("T05.main.project", "T07.project_total"))
 def x_t05_t07(ctx: Context) -> Iterator[Finding]:
     """表五 合计 项目支出 = 表七 一般公共预算财政拨款项目支出决算明细表 合计 (X7)."""
     yield from _pair(
@@ -209,12 +228,15 @@ def x_t05_t07(ctx: Context) -> Iterator[Finding]:
     )
 
 
-@rule("X109", "error", "表四 政府性基金、国有资本经营 = 表八、表九")
+@rule("X109", "error", "表四 政府性基金、国有资本经营 = 表八、表九", needs=("T04",))
 def x_t04_t08_t09(ctx: Context) -> Iterator[Finding]:
     """表四 政府性基金预算财政拨款 column = 表八 (本年支出, 本年收入, 年初/年末结转和结余); 表四 国有资本经营
-    column 本年支出合计 = 表九 合计 (X8). An empty 表八/表九 counts as 0."""
+    column 本年支出合计 = 表九 合计, and where 表九 is a 收入支出 table (2024 on) also its 本年收入 and
+    年初/年末结转和结余 (X8). An empty 表八/表九 counts as 0. A pair whose table or column the format
+    does not have is skipped."""
     for a, b, what in X109_PAIRS:
-        yield from _pair(ctx, "X109", a, b, what)
+        if ctx.profile.missing((".".join(a), ".".join(b))) is None:
+            yield from _pair(ctx, "X109", a, b, what)
 
 
 X109_PAIRS = (
@@ -223,10 +245,18 @@ X109_PAIRS = (
     (("T04", "begin_gov_fund", "amount"), ("T08", "total", "begin"), "表四政府性基金年初结转"),
     (("T04", "end_balance", "gov_fund"), ("T08", "total", "end"), "表四政府性基金年末结转"),
     (("T04", "expense_total", "soe"), ("T09", "total", "total"), "表四国有资本经营本年支出"),
+    (("T04", "soe", "amount"), ("T09", "total", "income"), "表四国有资本经营本年收入"),
+    (("T04", "begin_soe", "amount"), ("T09", "total", "begin"), "表四国有资本经营年初结转"),
+    (("T04", "end_balance", "soe"), ("T09", "total", "end"), "表四国有资本经营年末结转"),
 )
 
 
-@rule("X110", "error", "表一 结转和结余 ≥ 表四 财政拨款结转和结余")
+@rule(
+    "X110",
+    "error",
+    "表一 结转和结余 ≥ 表四 财政拨款结转和结余",
+    needs=("T01.begin_balance", "T01.end_balance", "T04.begin_total", "T04.end_balance"),
+)
 def x_t01_t04_balances(ctx: Context) -> Iterator[Finding]:
     """表一 年初/年末结转和结余 ≥ 表四 年初/年末财政拨款结转和结余 (X9): the difference is the non-fiscal
     balance and cannot be negative."""
@@ -251,15 +281,7 @@ def x_t01_t04_balances(ctx: Context) -> Iterator[Finding]:
             )
 
 
-SANGONG_ECON = (
-    ("final_abroad", "30212", "因公出国（境）费"),
-    ("final_car_purchase", "31013", "公务用车购置费"),
-    ("final_car_operation", "30231", "公务用车运行维护费"),
-    ("final_reception", "30217", "公务接待费"),
-)
-
-
-@rule("X111", "error", "基本支出经济分类 ≤ 三公决算数")
+@rule("X111", "error", "基本支出经济分类 ≤ 三公决算数", needs=("T06", "T10.sangong"))
 def x_sangong_econ(ctx: Context) -> Iterator[Finding]:
     """三公 vs 经济分类 (X10, GovBudgetChecker OBL-CROSS-SAN-GONG-ECON): 表六 基本支出 30212 因公出国（境）费用
     ≤ 表十 因公出国（境）费决算; 31013 公务用车购置 ≤ 公务用车购置费; 30231 公务用车运行维护费 ≤ 运行维护费;
@@ -268,7 +290,8 @@ def x_sangong_econ(ctx: Context) -> Iterator[Finding]:
     t6, t7, t10 = present(ctx, "T06"), present(ctx, "T07"), present(ctx, "T10")
     if t10 is None or t6 is None:
         return
-    for col, code, name in SANGONG_ECON:
+    for pair in ctx.profile.semantic("sangong_econ"):
+        col, code, name = pair["column"], pair["code"], pair["name"]
         sg = amount(t10, "sangong", col)
         basic = amount(t6, code, "amount")
         if basic is not None and basic > (sg or ZERO) + Decimal("0.01"):
@@ -301,7 +324,9 @@ def x_sangong_econ(ctx: Context) -> Iterator[Finding]:
                 )
 
 
-@rule("X112", "error", "机构运行经费与公用经费一致")
+@rule(
+    "X112", "error", "机构运行经费与公用经费一致", needs=("T06.public_total", "T11.operating_cost")
+)
 def x_operating_cost(ctx: Context) -> Iterator[Finding]:
     """机构运行经费 (表十一) = 表六 公用经费合计 for a department made only of 行政/参公 units; ≤ otherwise
     (X11, GovBudgetChecker R009; definition in 名词解释: 基本支出中的日常公用经费). 单位性质 from 封面 decides:
@@ -335,7 +360,12 @@ def x_operating_cost(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule("X113", "error", "公务用车保有量 ≤ 表十一 车辆数合计")
+@rule(
+    "X113",
+    "error",
+    "公务用车保有量 ≤ 表十一 车辆数合计",
+    needs=("T11.vehicles_total", "NOTES.sangong.car_stock"),
+)
 def x_cars(ctx: Context) -> Iterator[Finding]:
     """说明数据 公务用车保有量 ≤ 表十一 车辆数合计 (X12): every car paid from 财政拨款 is a car of the unit."""
     t11 = present(ctx, "T11")
@@ -354,7 +384,12 @@ def x_cars(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule("X114", "warning", "绩效自评涉及资金 = 一般公共预算项目支出")
+@rule(
+    "X114",
+    "warning",
+    "绩效自评涉及资金 = 一般公共预算项目支出",
+    needs=("T05.main.project", "NOTES.performance.gpb_amount"),
+)
 def x_performance_scope(ctx: Context) -> Iterator[Finding]:
     """说明数据 自评涉及一般公共预算资金 should equal 表五 项目支出 (一般公共预算财政拨款), since the
     self-evaluation covers 一般公共预算项目支出 (X13). The reference document states 335.51 (表三 项目支出,

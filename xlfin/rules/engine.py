@@ -74,6 +74,7 @@ class Rule:
     title: str
     func: RuleFunc = field(compare=False)
     doc: str = ""
+    needs: tuple[str, ...] = ()  # what the profile must have (xlfin.profile.Profile.lacks)
 
     @property
     def family(self) -> str:
@@ -83,26 +84,40 @@ class Rule:
 RULES: dict[str, Rule] = {}
 
 
-def register(rule_id: str, severity: str, title: str, doc: str, func: RuleFunc) -> Rule:
+def register(
+    rule_id: str,
+    severity: str,
+    title: str,
+    doc: str,
+    func: RuleFunc,
+    needs: Iterable[str] = (),
+) -> Rule:
     if not ID_FORM.match(rule_id):
         raise ValueError(f"bad rule id {rule_id}")
     if rule_id in RULES:
         raise ValueError(f"duplicate rule id {rule_id}")
     if severity not in SEVERITIES:
         raise ValueError(severity)
-    r = Rule(rule_id, severity, title, func, inspect.cleandoc(doc))
+    r = Rule(rule_id, severity, title, func, inspect.cleandoc(doc), tuple(needs))
     RULES[rule_id] = r
     return r
 
 
-def rule(rule_id: str, severity: str, title: str):
-    """Decorator: register a function as a rule; its docstring is the documentation."""
+def rule(rule_id: str, severity: str, title: str, needs: Iterable[str] = ()):
+    """Decorator: register a function as a rule; its docstring is the documentation.
+    *needs* names the tables, rows and columns it reads; on a profile without them the rule
+    does not run and is listed as 不适用."""
 
     def deco(func: RuleFunc) -> RuleFunc:
-        register(rule_id, severity, title, func.__doc__ or "", func)
+        register(rule_id, severity, title, func.__doc__ or "", func, needs)
         return func
 
     return deco
+
+
+def not_applicable(r: Rule, profile: Profile) -> str | None:
+    """Why *r* cannot run on *profile* (不适用), or None when it can."""
+    return profile.missing(r.needs)
 
 
 def at(place, default_sheet: str | None = None) -> tuple[str | None, str | None]:
@@ -204,7 +219,7 @@ def run(
     token = CURRENT_PROFILE.set(profile)
     try:
         for rid in sorted(RULES):
-            if selected(rid, select, ignore):
+            if selected(rid, select, ignore) and not_applicable(RULES[rid], profile) is None:
                 out.extend(RULES[rid].func(ctx))
     finally:
         CURRENT_PROFILE.reset(token)

@@ -13,7 +13,7 @@ from xlfin.rules.review import budget_of, compare_rows, final_of
 ZERO = Decimal(0)
 
 
-@rule("N101", "warning", "与上年相比有变动但没有变动原因")
+@rule("N101", "warning", "与上年相比有变动但没有变动原因", needs=("NOTES.compare",))
 def missing_yoy_reason(ctx: Context) -> Iterator[Finding]:
     """Wherever the narrative compares with last year (较上年增加/减少), a 变动原因 must follow; “主要原因：”
     followed by nothing is a defect (GovBudgetChecker yoy_reason_required, CMM-005). Required when the change
@@ -36,7 +36,7 @@ def missing_yoy_reason(ctx: Context) -> Iterator[Finding]:
             )
 
 
-@rule("N102", "warning", "与年初预算有差异但没有原因")
+@rule("N102", "warning", "与年初预算有差异但没有原因", needs=("NOTES.compare",))
 def missing_budget_reason(ctx: Context) -> Iterator[Finding]:
     """收支总计, 财政拨款收支总计 and “三公”经费 are compared with the 年初预算 in the narrative; a difference
     needs a reason (STD: 对增减变化情况（与预算对比）进行说明)."""
@@ -60,7 +60,7 @@ def missing_budget_reason(ctx: Context) -> Iterator[Finding]:
             )
 
 
-@rule("N103", "warning", "项的决算与年初预算不同但没有差异原因")
+@rule("N103", "warning", "项的决算与年初预算不同但没有差异原因", needs=("NOTES.items", "T05"))
 def missing_item_reason(ctx: Context) -> Iterator[Finding]:
     """Section 五 explains every 项 whose 决算 differs from its 年初预算 (SHT: 按上述格式依次说明到各项级科目，
     预决算持平的不用说明变动原因; GovBudgetChecker V33-110). 决算 comes from 表五."""
@@ -225,7 +225,7 @@ def _pname(p) -> str:
     return str(p.get("name") or "（未命名项目）")
 
 
-@rule("N301", "error", "绩效自评得分超过分值")
+@rule("N301", "error", "绩效自评得分超过分值", needs=("PERF",))
 def score_over_weight(ctx: Context) -> Iterator[Finding]:
     """In a 项目支出绩效自评表, every 得分 ≤ its 分值 (资金执行 row and each 三级指标; domain.md §3.4). The reference
     document's 各委员会工作经费 gives 10 of 5 and 15 of 10."""
@@ -253,7 +253,7 @@ def _score_parts(p) -> tuple[list[Cell], list[Cell]]:
     return [c for c in weights if c is not None], [c for c in scores if c is not None]
 
 
-@rule("N302", "error", "绩效自评总分 ≠ 各项得分之和")
+@rule("N302", "error", "绩效自评总分 ≠ 各项得分之和", needs=("PERF",))
 def total_score(ctx: Context) -> Iterator[Finding]:
     """总分 得分 = 资金执行得分 + Σ 指标得分 (domain.md §3.4). The reference document's 宣传工作经费 adds up to 96
     but states 97."""
@@ -275,7 +275,7 @@ def total_score(ctx: Context) -> Iterator[Finding]:
             )
 
 
-@rule("N303", "error", "一级指标标注的分值 ≠ 其下指标分值之和")
+@rule("N303", "error", "一级指标标注的分值 ≠ 其下指标分值之和", needs=("PERF",))
 def level1_weights(ctx: Context) -> Iterator[Finding]:
     """An 一级指标 label such as 产出指标（50） must equal the Σ 分值 of the indicators under it (domain.md §3.4).
     The reference document labels 效益指标（40） over indicators worth 30."""
@@ -305,7 +305,7 @@ def level1_weights(ctx: Context) -> Iterator[Finding]:
                 )
 
 
-@rule("N304", "error", "绩效自评分值合计应为 100")
+@rule("N304", "error", "绩效自评分值合计应为 100", needs=("PERF",))
 def total_weight(ctx: Context) -> Iterator[Finding]:
     """资金执行分值 + Σ 指标分值 = 100, and equals the 总分 分值 stated (domain.md §3.4)."""
     for p in ctx.book.projects:
@@ -328,7 +328,7 @@ def total_weight(ctx: Context) -> Iterator[Finding]:
             )
 
 
-@rule("N305", "warning", "执行率 ≠ 全年执行数 ÷ 全年预算数")
+@rule("N305", "warning", "执行率 ≠ 全年执行数 ÷ 全年预算数", needs=("PERF",))
 def execution_rate(ctx: Context) -> Iterator[Finding]:
     """执行率 = 全年执行数 ÷ 全年预算数, as a percentage with 2 decimals (domain.md §3.4). A rate printed with
     fewer decimals (82.8%) is accepted when it equals the computed one rounded."""

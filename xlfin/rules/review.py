@@ -44,7 +44,7 @@ def budget_of(ctx: Context, spec, row) -> Decimal | None:
     return row.amount("budget") if row is not None else None
 
 
-@rule("P101", "warning", "零基数上的比率")
+@rule("P101", "warning", "零基数上的比率", needs=("NOTES.compare",))
 def zero_base_rates(ctx: Context) -> Iterator[Finding]:
     """A rate cell of 说明数据 holds a value although its base is 0 or blank: 完成年初预算 with no 年初预算,
     增减率 with no 上年决算. No rate exists on a zero base (GovBudgetChecker R004, critical; CMM-007):
@@ -127,7 +127,12 @@ SANGONG_COUNTS = (
 )
 
 
-@rule("P104", "warning", "三公经费数量信息缺失")
+@rule(
+    "P104",
+    "warning",
+    "三公经费数量信息缺失",
+    needs=("NOTES.sangong", "NOTES.sg_reception_domestic", "NOTES.sg_reception_foreign"),
+)
 def sangong_counts(ctx: Context) -> Iterator[Finding]:
     """The 三公 disclosure needs counts, 0 where nothing happened (公开审核 §3.5.3; GovBudgetChecker V33-246,
     OBL-SG-COMPLETION): 因公出国 团组数 and 人次, 公务用车 购置数 and 保有量, 国内 and 外宾 公务接待 批次 and 人次,
@@ -152,7 +157,12 @@ def sangong_counts(ctx: Context) -> Iterator[Finding]:
             yield Finding("P104", "warning", f"{name}有支出，应填写开支内容", sheet, addr)
 
 
-@rule("P105", "error", "国内与国（境）外公务接待费之和 = 公务接待费")
+@rule(
+    "P105",
+    "error",
+    "国内与国（境）外公务接待费之和 = 公务接待费",
+    needs=("T10", "NOTES.sg_reception_domestic", "NOTES.sg_reception_foreign"),
+)
 def reception_split(ctx: Context) -> Iterator[Finding]:
     """说明数据 国内公务接待费 + 国（境）外公务接待费 = 表十 公务接待费决算数 (the narrative states both)."""
     notes, t10 = ctx.book.tables.get("NOTES"), present(ctx, "T10")
@@ -175,7 +185,7 @@ def reception_split(ctx: Context) -> Iterator[Finding]:
     )
 
 
-@rule("P106", "warning", "说明数据本年决算与表格不一致")
+@rule("P106", "warning", "说明数据本年决算与表格不一致", needs=("NOTES.compare",))
 def notes_final_vs_tables(ctx: Context) -> Iterator[Finding]:
     """A 本年决算 figure in 说明数据 (written by ``xlfin fill`` or typed) differs from the table it is taken
     from, e.g. after a table was corrected and 计算 was not run again. Run 计算百分比 (xlfin fill)."""
@@ -195,7 +205,7 @@ def notes_final_vs_tables(ctx: Context) -> Iterator[Finding]:
             )
 
 
-@rule("P107", "warning", "说明数据的科目与表五不同步")
+@rule("P107", "warning", "说明数据的科目与表五不同步", needs=("NOTES.items", "T05"))
 def items_in_sync(ctx: Context) -> Iterator[Finding]:
     """The 说明数据 block of 类 and 项 (年初预算, 差异原因) must list every 类 and 项 of 表五; a 项 that 表五 no
     longer has is flagged unless it carries a 年初预算 (a budget that was not spent is legitimate). Running
@@ -220,7 +230,7 @@ def items_in_sync(ctx: Context) -> Iterator[Finding]:
             yield Finding("P107", "warning", f"说明数据的科目 {code} 在表五中不存在", sheet, cell)
 
 
-@rule("P108", "warning", "类的年初预算与所列项的年初预算之和不一致")
+@rule("P108", "warning", "类的年初预算与所列项的年初预算之和不一致", needs=("NOTES.items",))
 def class_budget_vs_items(ctx: Context) -> Iterator[Finding]:
     """In 说明数据, a 类's 年初预算 should equal the Σ of its 项 年初预算 (within rounding), else some 项 with
     a budget are missing (e.g. 项 budgeted but not spent, which 表五 does not show). The reference document:
@@ -261,7 +271,7 @@ def class_budget_vs_items(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule("P109", "warning", "年初结转和结余与上年年末不一致")
+@rule("P109", "warning", "年初结转和结余与上年年末不一致", needs=("NOTES.compare", "T01"))
 def carry_over(ctx: Context) -> Iterator[Finding]:
     """表一 年初结转和结余 should equal last year's 年末结转和结余 (说明数据 年末结转和结余 上年决算). A difference
     needs an explanation (调整, 更正)."""
@@ -282,7 +292,7 @@ def carry_over(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule("P110", "warning", "三公经费决算超过预算")
+@rule("P110", "warning", "三公经费决算超过预算", needs=("T10",))
 def sangong_over_budget(ctx: Context) -> Iterator[Finding]:
     """A 三公 item's 决算数 exceeds its 预算数 (GovBudgetChecker DB R012): allowed only with a reason; 三公
     budgets are hard limits."""

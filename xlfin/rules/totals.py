@@ -37,13 +37,15 @@ def _row_rule(rule_id: str, table_id: str, key: str, what: str):
             ctx, rule_id, table_id, key, list(spec.sum), [c.key for c in block.columns], what
         )
 
+    check.needs = (f"{table_id}.{key}",)
     return check
 
 
 def _define(rule_id: str, title: str, doc: str, func) -> None:
+    """Register a factory-made rule; it needs what its factory says (``func.needs``)."""
     from xlfin.rules.engine import register
 
-    register(rule_id, "error", title, doc, func)
+    register(rule_id, "error", title, doc, func, getattr(func, "needs", ()))
 
 
 _define(
@@ -74,7 +76,7 @@ _define(
 )
 
 
-@rule("T105", "error", "表一 收入总计 = 支出总计")
+@rule("T105", "error", "表一 收入总计 = 支出总计", needs=("T01.income_grand", "T01.expense_grand"))
 def t01_balance(ctx: Context) -> Iterator[Finding]:
     """表一: 收入总计 = 支出总计 (T1-c, GovBudgetChecker V33-214). The two sides of the
     statement must balance."""
@@ -96,7 +98,7 @@ def t01_balance(ctx: Context) -> Iterator[Finding]:
     )
 
 
-@rule("T201", "error", "表二 本年收入合计 = 各收入列之和")
+@rule("T201", "error", "表二 本年收入合计 = 各收入列之和", needs=("T02.main.total",))
 def t02_rows(ctx: Context) -> Iterator[Finding]:
     """表二 收入决算表, each row: 本年收入合计 = 财政拨款收入 + 上级补助收入 + 事业收入 + 经营收入
     + 附属单位上缴收入 + 其他收入 (T2-a, GovBudgetChecker V33-240)."""
@@ -104,13 +106,13 @@ def t02_rows(ctx: Context) -> Iterator[Finding]:
     yield from sum_columns(ctx, "T201", "T02", "total", list(col.sum), None, "表二本年收入合计")
 
 
-@rule("T202", "error", "表二 合计 = Σ类，类 = Σ款，款 = Σ项")
+@rule("T202", "error", "表二 合计 = Σ类，类 = Σ款，款 = Σ项", needs=("T02.main",))
 def t02_tree(ctx: Context) -> Iterator[Finding]:
     """表二, every column: 合计 = Σ类, 类 = Σ款, 款 = Σ项 (T2-b, GovBudgetChecker V33-120/240)."""
     yield from tree(ctx, "T202", "T02", "main", _columns(ctx, "T02", "main"), "表二")
 
 
-@rule("T301", "error", "表三 本年支出合计 = 各支出列之和")
+@rule("T301", "error", "表三 本年支出合计 = 各支出列之和", needs=("T03.main.total",))
 def t03_rows(ctx: Context) -> Iterator[Finding]:
     """表三 支出决算表, each row: 本年支出合计 = 基本支出 + 项目支出 + 上缴上级支出 + 经营支出
     + 对附属单位补助支出 (T3-a, GovBudgetChecker V33-241)."""
@@ -118,13 +120,18 @@ def t03_rows(ctx: Context) -> Iterator[Finding]:
     yield from sum_columns(ctx, "T301", "T03", "total", list(col.sum), None, "表三本年支出合计")
 
 
-@rule("T302", "error", "表三 合计 = Σ类，类 = Σ款，款 = Σ项")
+@rule("T302", "error", "表三 合计 = Σ类，类 = Σ款，款 = Σ项", needs=("T03.main",))
 def t03_tree(ctx: Context) -> Iterator[Finding]:
     """表三, every column: 合计 = Σ类, 类 = Σ款, 款 = Σ项 (T2/3/5/8/9-b)."""
     yield from tree(ctx, "T302", "T03", "main", _columns(ctx, "T03", "main"), "表三")
 
 
-@rule("T401", "error", "表四 支出 合计 = 一般公共预算 + 政府性基金 + 国有资本经营")
+@rule(
+    "T401",
+    "error",
+    "表四 支出 合计 = 一般公共预算 + 政府性基金 + 国有资本经营",
+    needs=("T04.expense.total",),
+)
 def t04_rows(ctx: Context) -> Iterator[Finding]:
     """表四 财政拨款收入支出决算总表, each 支出 row: 合计 = 一般公共预算财政拨款 + 政府性基金预算财政拨款
     + 国有资本经营预算财政拨款 (T4-a, GovBudgetChecker V33-119; V33-242 leaves this step out)."""
@@ -171,7 +178,10 @@ FUNDS = (("gpb", "一般公共预算"), ("gov_fund", "政府性基金预算"), (
 
 
 @rule(
-    "T407", "error", "表四 每类资金：本年收入 + 年初结转 = 本年支出 + 年末结转；收入总计 = 支出总计"
+    "T407",
+    "error",
+    "表四 每类资金：本年收入 + 年初结转 = 本年支出 + 年末结转；收入总计 = 支出总计",
+    needs=("T04.expense_total", "T04.end_balance", "T04.begin_total"),
 )
 def t04_balance(ctx: Context) -> Iterator[Finding]:
     """表四, per fund: 本年收入 + 年初结转和结余 = 本年支出 + 年末结转和结余 (T4-b, GovBudgetChecker
@@ -217,14 +227,14 @@ def t04_balance(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule("T501", "error", "表五 合计 = 基本支出 + 项目支出")
+@rule("T501", "error", "表五 合计 = 基本支出 + 项目支出", needs=("T05.main.total",))
 def t05_rows(ctx: Context) -> Iterator[Finding]:
     """表五 一般公共预算财政拨款支出决算表, each row: 合计 = 基本支出 + 项目支出 (T5-a, GovBudgetChecker
     R007, V33-233)."""
     yield from sum_columns(ctx, "T501", "T05", "total", ["basic", "project"], None, "表五合计")
 
 
-@rule("T502", "error", "表五 合计 = Σ类，类 = Σ款，款 = Σ项")
+@rule("T502", "error", "表五 合计 = Σ类，类 = Σ款，款 = Σ项", needs=("T05.main",))
 def t05_tree(ctx: Context) -> Iterator[Finding]:
     """表五, every column: 合计 = Σ类, 类 = Σ款, 款 = Σ项 (GovBudgetChecker V33-120)."""
     yield from tree(ctx, "T502", "T05", "main", _columns(ctx, "T05", "main"), "表五")
@@ -249,6 +259,7 @@ def _economic_tree(rule_id: str, table_id: str, what: str):
                 ctx, rule_id, table_id, cls, kuans, ["amount"], f"{what}（类 = Σ款）"
             )
 
+    check.needs = (table_id,)
     return check
 
 
@@ -286,13 +297,18 @@ _define(
 )
 
 
-@rule("T801", "error", "表八 本年支出 小计 = 基本支出 + 项目支出")
+@rule("T801", "error", "表八 本年支出 小计 = 基本支出 + 项目支出", needs=("T08.main.total",))
 def t08_rows(ctx: Context) -> Iterator[Finding]:
     """表八 政府性基金预算财政拨款收入支出决算表, each row: 本年支出 小计 = 基本支出 + 项目支出 (T8-a)."""
     yield from sum_columns(ctx, "T801", "T08", "total", ["basic", "project"], None, "表八本年支出")
 
 
-@rule("T802", "error", "表八 年初结转 + 本年收入 − 本年支出 = 年末结转")
+@rule(
+    "T802",
+    "error",
+    "表八 年初结转 + 本年收入 − 本年支出 = 年末结转",
+    needs=("T08.main.begin", "T08.main.income", "T08.main.end"),
+)
 def t08_balance(ctx: Context) -> Iterator[Finding]:
     """表八, each row: 年初结转和结余 + 本年收入 − 本年支出 = 年末结转和结余 (T8-a)."""
     t = present(ctx, "T08")
@@ -317,25 +333,30 @@ def t08_balance(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule("T803", "error", "表八 合计 = Σ类，类 = Σ款，款 = Σ项")
+@rule("T803", "error", "表八 合计 = Σ类，类 = Σ款，款 = Σ项", needs=("T08.main",))
 def t08_tree(ctx: Context) -> Iterator[Finding]:
     """表八, every column: 合计 = Σ类, 类 = Σ款, 款 = Σ项."""
     yield from tree(ctx, "T803", "T08", "main", _columns(ctx, "T08", "main"), "表八")
 
 
-@rule("T901", "error", "表九 合计 = 基本支出 + 项目支出")
+@rule("T901", "error", "表九 合计 = 基本支出 + 项目支出", needs=("T09.main.total",))
 def t09_rows(ctx: Context) -> Iterator[Finding]:
     """表九 国有资本经营预算财政拨款支出决算表, each row: 合计 = 基本支出 + 项目支出."""
     yield from sum_columns(ctx, "T901", "T09", "total", ["basic", "project"], None, "表九合计")
 
 
-@rule("T902", "error", "表九 合计 = Σ类，类 = Σ款，款 = Σ项")
+@rule("T902", "error", "表九 合计 = Σ类，类 = Σ款，款 = Σ项", needs=("T09.main",))
 def t09_tree(ctx: Context) -> Iterator[Finding]:
     """表九, every column: 合计 = Σ类, 类 = Σ款, 款 = Σ项."""
     yield from tree(ctx, "T902", "T09", "main", _columns(ctx, "T09", "main"), "表九")
 
 
-@rule("T950", "error", "表十 三公 合计 = 出国 + 公车 + 接待；公车小计 = 购置 + 运行")
+@rule(
+    "T950",
+    "error",
+    "表十 三公 合计 = 出国 + 公车 + 接待；公车小计 = 购置 + 运行",
+    needs=("T10.sangong",),
+)
 def t10_sums(ctx: Context) -> Iterator[Finding]:
     """表十 财政拨款“三公”经费支出决算表, for 预算数 and 决算数 alike: 合计 = 因公出国（境）费 +
     公务用车购置及运行维护费 小计 + 公务接待费; 小计 = 公务用车购置费 + 公务用车运行维护费
@@ -368,7 +389,12 @@ _define(
 )
 
 
-@rule("T962", "error", "表十一 小微 ≤ 中小企业 ≤ 采购总额")
+@rule(
+    "T962",
+    "error",
+    "表十一 小微 ≤ 中小企业 ≤ 采购总额",
+    needs=("T11.procurement_total", "T11.sme_total", "T11.sme_micro"),
+)
 def t11_order(ctx: Context) -> Iterator[Finding]:
     """表十一: 授予小微企业合同金额 ≤ 授予中小企业合同金额 ≤ 政府采购支出总额, and each category's
     中小企业 amount ≤ that category's 支出 (T11-a)."""
