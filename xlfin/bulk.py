@@ -434,14 +434,18 @@ def generate_outcomes(results: Iterable[tuple[Job, object]]) -> list[Outcome]:
 
 
 def _check_one(path: str) -> Outcome:
-    from xlfin.io.reader import read_book
+    """Check one workbook: in the format given (``--profile``) or the one it is."""
+    from xlfin.io.reader import read_detected
     from xlfin.rules import run
 
-    profile = _PROFILE or load_profile("nmg-2023")
     try:
-        book = read_book(Path(path), profile)
+        if _PROFILE is not None:
+            book, found = read_detected(Path(path), _PROFILE.id, _PROFILE.year)
+        else:
+            book, found = read_detected(Path(path))
     except Exception as e:
         return Outcome(Path(path).name, "", "无法读取", path, str(e))
+    profile = found.profile
     report = run(book, profile)
     counts = report.counts()
     status = "有错误" if counts["error"] else ("有警告" if counts["warning"] else "通过")
@@ -453,9 +457,10 @@ def _check_one(path: str) -> Outcome:
     )
 
 
-def _init_checker(profile_id: str, year: int) -> None:
+def _init_checker(profile_id: str | None, year: int | None) -> None:
+    """Per worker: the format given on the command line (None: each file's own) and the rules."""
     global _PROFILE
-    _PROFILE = load_profile(profile_id, year)
+    _PROFILE = load_profile(profile_id, year) if profile_id else None
     import xlfin.rules  # noqa: F401  (registers the rules once per worker)
 
 

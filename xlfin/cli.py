@@ -26,7 +26,14 @@ err = Console(stderr=True, highlight=False)
 
 
 # Options shared by several commands.
-ProfileOpt = Annotated[str, typer.Option("--profile", help="表样格式。")]
+ProfileOpt = Annotated[str, typer.Option("--profile", help="表样格式（xlfin profiles 列出全部）。")]
+DetectedProfileOpt = Annotated[
+    str | None,
+    typer.Option("--profile", help="表样格式；不给则按工作簿的表名和封面年度识别。"),
+]
+DetectedYearOpt = Annotated[
+    int | None, typer.Option("--year", help="决算年度；不给则取封面的年度。")
+]
 YearOpt = Annotated[int | None, typer.Option("--year", help="决算年度。")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件。")]
 
@@ -79,23 +86,28 @@ def template(
         _print_sheets(prof, output)
 
 
-def _load_book(path: Path, profile: str, year: int | None):
-    """Read a workbook; unreadable input ends the command with exit code 2."""
-    from xlfin.io.reader import ReadError, read_book
+def _load_book(path: Path, profile: str | None, year: int | None):
+    """Read a workbook in its own format (or the one given); unreadable input or an unknown
+    format ends the command with exit code 2."""
+    from xlfin.io.reader import ReadError, read_detected
 
     try:
-        prof = load_profile(profile, year)
-        return prof, read_book(path, prof)
+        if profile is not None:
+            load_profile(profile, year)  # a bad --profile/--year is reported before the file
+        book, found = read_detected(path, profile, year)
     except (ProfileError, ReadError) as e:
-        fail(str(e))
+        fail(f"{path}：{e}" if not str(e).startswith(str(path)) else str(e))
+    if found.note:
+        err.print(f"[yellow]提示[/]：{found.note}", soft_wrap=True)
+    return found.profile, book
 
 
 @app.command("export")
 def export_json(
     workbook: Annotated[Path, typer.Argument(help="已填报的 .xlsx 工作簿。")],
     output: Annotated[Path, typer.Option("-o", "--output", help="输出的 .json 文件。")],
-    profile: ProfileOpt = "nmg-2023",
-    year: YearOpt = None,
+    profile: DetectedProfileOpt = None,
+    year: DetectedYearOpt = None,
     force: ForceOpt = False,
 ) -> None:
     """把工作簿导出为 JSON（金额以字符串保存，精确无误差）。"""
@@ -203,13 +215,13 @@ def check(
     summary: Annotated[
         Path | None, typer.Option("--summary", help="汇总结果写入 .xlsx（每个单位一行）。")
     ] = None,
-    profile: ProfileOpt = "nmg-2023",
-    year: YearOpt = None,
+    profile: DetectedProfileOpt = None,
+    year: DetectedYearOpt = None,
 ) -> None:
     """校验工作簿：表内、表间勾稽关系，结构，说明数据与绩效自评表。退出码 0 无问题，1 有达到 --fail-on 级别的发现，2 无法读取或用法错误。"""
     import json
 
-    from xlfin.io.reader import ReadError, read_book
+    from xlfin.io.reader import ReadError, read_detected
     from xlfin.rules import run
     from xlfin.rules.engine import RANK
 
@@ -220,7 +232,10 @@ def check(
     if (output or in_place) and not mark:
         fail("-o 和 --in-place 只与 --mark 一起使用 / -o and --in-place go with --mark")
     try:
-        prof = load_profile(profile, year)
+        if profile is not None:
+            load_profile(profile, year)
+        elif year is not None:
+            fail("--year 需要与 --profile 一起使用 / --year goes with --profile")
     except ProfileError as e:
         fail(str(e))
     sel, ign = _split(select), _split(ignore)
@@ -236,7 +251,7 @@ def check(
     counts = {"error": 0, "warning": 0, "info": 0}
     outcomes = []
     if len(paths) > 1 or jobs > 1 or summary is not None:
-        outcomes = _check_many(paths, prof, sel, ign, jobs)
+        outcomes = _check_many(paths, profile, year, sel, ign, jobs)
         for o in outcomes:
             if o.status == "无法读取":
                 err.print(f"{o.file}: [bold red]无法读取[/]：{o.reason}", soft_wrap=True)
@@ -247,11 +262,14 @@ def check(
     else:
         for path in paths:
             try:
-                book = read_book(path, prof)
-            except ReadError as e:
+                book, found = read_detected(path, profile, year)
+            except (ReadError, ProfileError) as e:
                 err.print(f"{path}: [bold red]无法读取[/]：{e}", soft_wrap=True)
                 unreadable = True
                 continue
+            if found.note:
+                err.print(f"{path}: [yellow]提示[/]：{found.note}", soft_wrap=True)
+            prof = found.profile
             report = run(book, prof, sel, ign)
             for f in report.findings:
                 all_findings.append((str(path), f))
@@ -321,14 +339,14 @@ class _FindingRow:
         self.f = Finding(rid, severity, message, sheet or None, cell or None)
 
 
-def _check_many(paths, prof, sel, ign, jobs):
+def _check_many(paths, profile, year, sel, ign, jobs):
     from xlfin.bulk import _check_one, _init_checker, run_jobs
     from xlfin.rules.engine import Finding, selected
 
     bar, advance = _progress(len(paths), "校验")
     with bar:
         results = run_jobs(
-            [str(p) for p in paths], _check_one, _init_checker, (prof.id, prof.year), jobs, advance
+            [str(p) for p in paths], _check_one, _init_checker, (profile, year), jobs, advance
         )
     outcomes = []
     order = {str(p): i for i, p in enumerate(paths)}
@@ -457,8 +475,8 @@ def fill(
         bool, typer.Option("--in-place", help="直接写回原文件（先自动备份）。")
     ] = False,
     force: ForceOpt = False,
-    profile: ProfileOpt = "nmg-2023",
-    year: YearOpt = None,
+    profile: DetectedProfileOpt = None,
+    year: DetectedYearOpt = None,
 ) -> None:
     """计算百分比：把增减额、增减率、完成预算%、占比和本年决算数写入“说明数据”，其余内容保持不变。"""
     from xlfin.compute import fill_writes
@@ -485,8 +503,8 @@ def narrate(
         bool, typer.Option("--in-place", help="把“情况说明”工作表写入原文件（先自动备份）。")
     ] = False,
     force: ForceOpt = False,
-    profile: ProfileOpt = "nmg-2023",
-    year: YearOpt = None,
+    profile: DetectedProfileOpt = None,
+    year: DetectedYearOpt = None,
 ) -> None:
     """生成部门决算情况说明（第一至第六部分）。校验有错误时仍生成，并标出缺失或不一致的数字，退出码 1。"""
     from xlfin.io.files import atomic_write
@@ -710,26 +728,77 @@ def addin_install(
 @app.command()
 def rules(
     rule_id: Annotated[str | None, typer.Argument(help="规则编号，如 T101。")] = None,
+    profile: Annotated[
+        str | None,
+        typer.Option("--profile", help="只看在这种格式上适用的规则，不适用的标出原因。"),
+    ] = None,
 ) -> None:
     """列出全部校验规则；给出编号时显示该规则的说明。"""
     from xlfin.rules import RULES
+    from xlfin.rules.engine import not_applicable
 
+    prof = None
+    if profile is not None:
+        try:
+            prof = load_profile(profile)
+        except ProfileError as e:
+            fail(str(e))
     if rule_id:
         r = RULES.get(rule_id.upper())
         if r is None:
             fail(f"没有编号为 {rule_id} 的规则 / unknown rule")
         typer.echo(f"{r.id} [{r.severity}] {r.title}\n")
         typer.echo(r.doc)
+        if r.needs:
+            typer.echo(f"\n需要：{'、'.join(r.needs)}")
+        if prof is not None:
+            why = not_applicable(r, prof)
+            typer.echo(f"\n{prof.id}：" + (f"不适用（{why}）" if why else "适用"))
         return
     from rich.table import Table
 
-    t = Table(title=f"xlfin 校验规则（{len(RULES)} 条）")
+    title = f"xlfin 校验规则（{len(RULES)} 条）"
+    if prof is not None:
+        n = sum(1 for r in RULES.values() if not_applicable(r, prof) is None)
+        title = f"xlfin 校验规则：{prof.id} 适用 {n} 条，不适用 {len(RULES) - n} 条"
+    t = Table(title=title)
     t.add_column("编号")
     t.add_column("级别")
     t.add_column("规则")
+    if prof is not None:
+        t.add_column("适用")
     for r in sorted(RULES.values(), key=lambda r: r.id):
-        t.add_row(r.id, r.severity, r.title)
+        if prof is None:
+            t.add_row(r.id, r.severity, r.title)
+        else:
+            why = not_applicable(r, prof)
+            t.add_row(r.id, r.severity, r.title, f"不适用：{why}" if why else "适用")
     out.print(t)
+
+
+@app.command()
+def profiles() -> None:
+    """列出全部表样格式：适用年度、继承关系和各表的表名。"""
+    from rich.table import Table
+
+    from xlfin.profile import available
+
+    for pid in available():
+        p = load_profile(pid)
+        t = Table(
+            title=f"{p.id}：{p.title}\n适用年度 {'、'.join(map(str, sorted(p.years)))}"
+            + (f"；在 {p.extends} 的基础上" if p.extends else ""),
+            title_justify="left",
+        )
+        t.add_column("序号", justify="right")
+        t.add_column("表号")
+        t.add_column("工作表")
+        t.add_column("标题")
+        for i, s in enumerate(p.tables, 1):
+            t.add_row(str(i), s.code or "", s.name, s.title)
+        out.print(t)
+        sections = "、".join(s.title for s in p.sections)
+        out.print(f"情况说明 {len(p.sections)} 节：{sections}\n", soft_wrap=True)
 
 
 def _print_sheets(prof, output: Path) -> None:

@@ -7,11 +7,9 @@ from xlfin.compute import fill_writes
 from xlfin.excel.adapter import XwBook
 from xlfin.marks import RESULT_SHEET, mark_writes, template_fills
 from xlfin.narrative import narrate, narrative_sheet
-from xlfin.profile import load_profile
 from xlfin.rules import run as run_rules
 from xlfin.rules.engine import Report
 
-PROFILE = "nmg-2023"
 HELP = (
     "决算公开工具 xlfin\n\n"
     "校验：检查表内、表间勾稽关系和说明数据，结果写入“校验结果”表，问题单元格标色并加批注。\n"
@@ -23,7 +21,7 @@ HELP = (
 
 
 def validate(xb: XwBook) -> str:
-    profile = load_profile(PROFILE)
+    profile = xb.detect().profile
     report = run_rules(xb.read(profile), profile)
     cells = [(f.sheet, f.cell) for f in report.findings if f.sheet and f.cell]
     xb.apply(mark_writes(report, xb.previous_marks(), template_fills(profile, cells)))
@@ -35,14 +33,14 @@ def validate(xb: XwBook) -> str:
 
 
 def fill(xb: XwBook) -> str:
-    profile = load_profile(PROFILE)
+    profile = xb.detect().profile
     writes = fill_writes(xb.read(profile), profile)
     xb.apply(writes)
     return f"已计算并写入 {len(writes)} 个单元格（说明数据）。"
 
 
 def narrate_action(xb: XwBook) -> str:
-    profile = load_profile(PROFILE)
+    profile = xb.detect().profile
     book = xb.read(profile)
     xb.apply([narrative_sheet(narrate(book, profile, "txt"))])
     errors = [f for f in run_rules(book, profile).findings if f.severity == "error"]

@@ -254,8 +254,21 @@ class XwBook:
                     )
             yield
 
+    @property
+    def sheets(self) -> _LazySheets:
+        """The workbook's values, each sheet fetched once (shared by detect and read)."""
+        if getattr(self, "_sheets", None) is None:
+            self._sheets = _LazySheets(self.book)
+        return self._sheets
+
+    def detect(self):
+        """The format and year of the open workbook (:func:`xlfin.detect.detect`)."""
+        from xlfin.detect import detect
+
+        return detect(self.sheets.names, self.sheets)
+
     def read(self, profile: Profile) -> Book:
-        sheets = _LazySheets(self.book)
+        sheets = self.sheets
         return read_grids(sheets.names, sheets, profile, path=self.book.name)
 
     def previous_marks(self) -> list[str]:

@@ -755,6 +755,26 @@ def _read_book(path: Path, profile: Profile | str, year: int | None) -> Book:
     return read_grids(names, grids, profile, no_value, str(path))
 
 
+def read_detected(path: str | Path, profile_id: str | None = None, year: int | None = None):
+    """Read *path* in the format it is (:mod:`xlfin.detect`), or in *profile_id*/*year* when
+    given: (Book, Detection). Raises ReadError for unreadable files and DetectError
+    (a ProfileError) for a workbook of no known format."""
+    from xlfin.detect import detect
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        path = Path(path)
+        open_checks(path)
+        names, grids = load_values(path)
+        found = detect(names, grids, profile_id, year)
+        no_value = formulas_without_value(path)
+        return read_grids(names, grids, found.profile, no_value, str(path)), found
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def read_grids(
     names: list[str],
     grids,
