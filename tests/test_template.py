@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pytest
+
 import python_calamine
 from openpyxl import load_workbook
 
@@ -92,14 +94,26 @@ def test_computed_cells_are_locked(built_template, profile):
     assert all(ws.cell(sl.row, sl.col).number_format == "0.00%" for sl in pct)
 
 
-def test_committed_template_is_current(built_template):
-    """templates/ holds exactly what the builder produces now (every part, XML canonicalised)."""
+@pytest.mark.parametrize("name", ["nmg-2023_2023", "nmg-2024_2024"])
+def test_committed_template_is_current(name, tmp_path):
+    """templates/ holds exactly what the builder produces now (every part, XML canonicalised):
+    one file per profile (its years share the rows and titles; the year is typed on 封面)."""
     from pkgcompare import differing_parts
 
-    committed = ROOT / "templates" / "nmg-2023_2023.xlsx"
-    assert differing_parts(committed, built_template) == [], (
-        "templates/ is stale: run `xlfin template -o templates/nmg-2023_2023.xlsx --force`"
+    from xlfin.io.template import write_template
+
+    pid, year = name.rsplit("_", 1)
+    built = tmp_path / f"{name}.xlsx"
+    write_template(load_profile(pid, int(year)), built)
+    committed = ROOT / "templates" / f"{name}.xlsx"
+    assert differing_parts(committed, built) == [], (
+        f"templates/ is stale: run `xlfin template --profile {pid} --year {year} "
+        f"-o templates/{name}.xlsx --force`"
     )
+    assert sorted(p.stem for p in (ROOT / "templates").glob("*.xlsx")) == [
+        "nmg-2023_2023",
+        "nmg-2024_2024",
+    ]
 
 
 def test_build_is_reproducible(tmp_path):

@@ -757,22 +757,22 @@ def rules(
         return
     from rich.table import Table
 
-    title = f"xlfin 校验规则（{len(RULES)} 条）"
-    if prof is not None:
+    if prof is not None:  # one line a rule, greppable: 编号 级别 规则 适用/不适用：原因
         n = sum(1 for r in RULES.values() if not_applicable(r, prof) is None)
-        title = f"xlfin 校验规则：{prof.id} 适用 {n} 条，不适用 {len(RULES) - n} 条"
-    t = Table(title=title)
+        out.print(
+            f"xlfin 校验规则：{prof.id} 适用 {n} 条，不适用 {len(RULES) - n} 条", soft_wrap=True
+        )
+        for r in sorted(RULES.values(), key=lambda r: r.id):
+            why = not_applicable(r, prof)
+            state = f"不适用：{why}" if why else "适用"
+            out.print(f"{r.id} {r.severity} {r.title}  [{state}]", soft_wrap=True, markup=False)
+        return
+    t = Table(title=f"xlfin 校验规则（{len(RULES)} 条）")
     t.add_column("编号")
     t.add_column("级别")
     t.add_column("规则")
-    if prof is not None:
-        t.add_column("适用")
     for r in sorted(RULES.values(), key=lambda r: r.id):
-        if prof is None:
-            t.add_row(r.id, r.severity, r.title)
-        else:
-            why = not_applicable(r, prof)
-            t.add_row(r.id, r.severity, r.title, f"不适用：{why}" if why else "适用")
+        t.add_row(r.id, r.severity, r.title)
     out.print(t)
 
 

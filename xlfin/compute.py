@@ -191,51 +191,56 @@ def items(book: Book, profile: Profile) -> list[Item]:
 
 
 def fill_writes(book: Book, profile: Profile) -> list[CellWrite]:
-    """The 说明数据 cells that ``xlfin fill`` writes: computed columns of the comparison block,
-    and the 类/项 block kept in sync with 表五 (missing rows appended, what was typed kept)."""
+    """The 说明数据 cells that ``xlfin fill`` writes: the computed columns the profile declares
+    (``role = "computed"``) of the comparison block, and of the 类/项 block kept in sync with
+    表五 (missing rows appended, what was typed kept). A column's key names the figure it
+    holds (``change_rate`` …) and its ``format`` whether it is a rate; a profile without these
+    blocks gets no writes."""
+    if profile.lacks("NOTES") is not None:
+        return []
     lay = sheet_layout(profile, "NOTES")
     sheet = lay.spec.name
     writes: list[CellWrite] = []
-    comp = comparisons(book, profile)
-    compare_block = next(bl for bl in lay.blocks if bl.spec.key == "compare")
     notes = book.tables.get("NOTES")
 
-    def pos(row_key: str, col: str) -> str | None:
-        row = notes.rows.get(row_key) if notes else None
-        if row is not None and row.columns and col in row.columns and row.line:
-            return f"{column_letter(row.columns[col])}{row.line}"
-        if row_key in compare_block.row_pos and col in compare_block.value_cols:
-            return f"{column_letter(compare_block.value_cols[col])}{compare_block.row_pos[row_key]}"
-        return None
-
-    def put(row_key: str, col: str, value: Decimal | None, pct: bool) -> None:
-        where = pos(row_key, col)
-        if where is None:
-            return
+    def cell(where: str, value: Decimal | None, pct: bool) -> CellWrite:
         if value is None:
-            writes.append(CellWrite(sheet, where, value=None))
-        elif pct:
-            writes.append(CellWrite(sheet, where, value=value / HUNDRED, number_format=PCT_FORMAT))
-        else:
-            writes.append(CellWrite(sheet, where, value=value, number_format=MONEY_FORMAT))
+            return CellWrite(sheet, where, value=None)
+        if pct:
+            return CellWrite(sheet, where, value=value / HUNDRED, number_format=PCT_FORMAT)
+        return CellWrite(sheet, where, value=value, number_format=MONEY_FORMAT)
 
-    for spec in profile.sheet("NOTES").block("compare").rows:
-        c = comp[spec.key]
-        if spec.source:
-            put(spec.key, "final", c.final, False)
-        put(spec.key, "change", c.change, False)
-        put(spec.key, "change_rate", c.change_rate, True)
-        put(spec.key, "budget_change", c.budget_change, False)
-        put(spec.key, "budget_change_rate", c.budget_change_rate, True)
-        put(spec.key, "completion", c.completion, True)
-        put(spec.key, "share", c.share, True)
-    items_block = next(bl for bl in lay.blocks if bl.spec.key == "items")
+    compare_block = next((bl for bl in lay.blocks if bl.spec.key == "compare"), None)
+    if compare_block is not None:
+        comp = comparisons(book, profile)
+        computed = [c for c in compare_block.spec.columns if c.role == "computed"]
+
+        def pos(row_key: str, col: str) -> str | None:
+            row = notes.rows.get(row_key) if notes else None
+            if row is not None and row.columns and col in row.columns and row.line:
+                return f"{column_letter(row.columns[col])}{row.line}"
+            if row_key in compare_block.row_pos and col in compare_block.value_cols:
+                return f"{column_letter(compare_block.value_cols[col])}{compare_block.row_pos[row_key]}"
+            return None
+
+        for spec in compare_block.spec.rows:
+            c = comp[spec.key]
+            for col in computed:
+                if col.input_without_source and not spec.source:
+                    continue  # typed by the accountant where no table holds the figure
+                where = pos(spec.key, col.key)
+                if where is not None:
+                    writes.append(cell(where, getattr(c, col.key), col.format == "pct"))
+    items_block = next((bl for bl in lay.blocks if bl.spec.key == "items"), None)
+    if items_block is None:
+        return writes
     typed = (
         {r.code: r for r in notes.rows.values() if r.block == "items" and r.code} if notes else {}
     )
     used = {r.line for r in typed.values() if r.line}
     free = [r for r in range(items_block.data_top, items_block.data_bottom + 1) if r not in used]
     col = items_block.value_cols
+    computed = [c for c in items_block.spec.columns if c.role == "computed"]
     for item in items(book, profile):
         row = typed.get(item.code)
         if row is not None and row.line:
@@ -248,18 +253,7 @@ def fill_writes(book: Book, profile: Profile) -> list[CellWrite]:
             writes.append(CellWrite(sheet, f"B{line}", value=item.name))
         else:
             continue  # no room: the P107 finding tells the accountant to add rows
-        for key, value, pct in (
-            ("final", item.final, False),
-            ("budget_change", item.budget_change, False),
-            ("completion", item.completion, True),
-        ):
-            where = f"{column_letter(cols[key])}{line}"
-            if value is None:
-                writes.append(CellWrite(sheet, where, value=None))
-            elif pct:
-                writes.append(
-                    CellWrite(sheet, where, value=value / HUNDRED, number_format=PCT_FORMAT)
-                )
-            else:
-                writes.append(CellWrite(sheet, where, value=value, number_format=MONEY_FORMAT))
+        for c in computed:
+            where = f"{column_letter(cols[c.key])}{line}"
+            writes.append(cell(where, getattr(item, c.key), c.format == "pct"))
     return writes

@@ -105,7 +105,7 @@ def detect(
         if year is not None:
             return Detection(load_profile(profile_id, year))
         found = cover_year(base, names, grids)
-        return _with_year(base, found)
+        return _with_year(base, found, profile_id)
     scored = []
     for pid in available():
         p = load_profile(pid)
@@ -134,18 +134,19 @@ def detect(
     pid, p = top[0]
     if year is not None:
         return Detection(load_profile(pid, year))
-    return _with_year(p, cover_year(p, names, grids))
+    return _with_year(p, cover_year(p, names, grids), pid)
 
 
-def _with_year(p: Profile, found: int | None) -> Detection:
+def _with_year(p: Profile, found: int | None, key: str) -> Detection:
+    """*p* for the cover year *found* (*key*: how it was loaded, an id or a file)."""
     years = sorted(p.years)
     if found is None:
         return Detection(p)
     if found in years:
-        return Detection(load_profile(p.id, found))
+        return Detection(load_profile(key, found))
     nearest = min(years, key=lambda y: abs(y - found))
     return Detection(
-        load_profile(p.id, nearest),
+        load_profile(key, nearest),
         f"封面年度 {found} 不在格式 {p.id} 的适用年度（{'、'.join(map(str, years))}）内，"
         f"按 {nearest} 年度的代码表校验；如需其他格式请用 --profile 指定",
     )

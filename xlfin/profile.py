@@ -487,7 +487,17 @@ def raw_from_text(text: str, chain: tuple[str, ...] = ()) -> dict:
 
 @cache
 def load_profile(profile_id: str, year: int | None = None) -> Profile:
-    """Load a profile by id; *year* must be one the profile covers (default: its first)."""
+    """Load a profile by id, or from a ``.toml`` file of the user's (a new format is a file,
+    not code); *year* must be one the profile covers (default: its first)."""
+    if profile_id.endswith(".toml") and profile_id not in available():
+        path = Path(profile_id)
+        if not path.is_file():
+            raise ProfileError(f"格式文件不存在：{path} / profile file not found")
+        raw = raw_from_text(path.read_text(encoding="utf-8"))
+        for key in ("id", "years", "classes", "sheets"):  # the rest has defaults
+            if key not in raw:
+                raise ProfileError(f"格式文件 {path} 缺少 {key} / profile file lacks {key}")
+        return profile_from_raw(raw, year)
     return profile_from_raw(_raw_profile(profile_id), year)
 
 
@@ -538,11 +548,11 @@ def profile_from_raw(raw: dict, year: int | None = None) -> Profile:
     )
     return Profile(
         id=profile_id,
-        title=raw["title"],
+        title=raw.get("title", profile_id),
         years=(year,) + tuple(y for y in years if y != year),
-        money_unit=raw["money_unit"],
-        unit_label=raw["unit_label"],
-        money_label=raw["money_label"],
+        money_unit=raw.get("money_unit", "万元"),
+        unit_label=raw.get("unit_label", "编制单位："),
+        money_label=raw.get("money_label", "金额单位：万元"),
         classes=class_codes,
         sheets=tuple(sheets),
         sections=sections,
