@@ -200,6 +200,21 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Part:
+    """A part of the publication (第一部分 部门概况 …): title, template, what its 目录 entry lists.
+
+    ``{year}`` in a title or 目录 item stands for the report year. ``toc_list`` is
+    ``sections`` (the 情况说明 sections) or ``tables``; ``toc`` lists fixed 目录 items."""
+
+    id: str
+    title: str
+    template: str
+    toc_title: str = ""
+    toc_list: str = ""
+    toc: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Profile:
     """A whole layout profile."""
 
@@ -212,6 +227,7 @@ class Profile:
     classes: tuple[str, ...]
     sheets: tuple[SheetSpec, ...] = field(default=())
     sections: tuple[Section, ...] = ()
+    parts: tuple[Part, ...] = ()
     extends: str | None = None
     region: str = ""
     terms: tuple[tuple[str, str], ...] = ()  # wording: (key, text), e.g. operating_cost
@@ -471,7 +487,11 @@ def raw_from_text(text: str, chain: tuple[str, ...] = ()) -> dict:
     base = _raw_profile(parent_id, chain)
     out = {
         **base,
-        **{k: v for k, v in raw.items() if k not in ("sheets", "sections", "terms", "semantics")},
+        **{
+            k: v
+            for k, v in raw.items()
+            if k not in ("sheets", "sections", "parts", "terms", "semantics")
+        },
     }
     out["extends"] = parent_id
     out["terms"] = {**base.get("terms", {}), **raw.get("terms", {})}
@@ -482,6 +502,8 @@ def raw_from_text(text: str, chain: tuple[str, ...] = ()) -> dict:
         base.get("sections", []), raw.get("sections", []), "id", lambda a, b: {**a, **b}
     )
     out["sections"] = _ordered(sections, raw.get("section_order"), "id", "section_order")
+    parts = _merge_by(base.get("parts", []), raw.get("parts", []), "id", lambda a, b: {**a, **b})
+    out["parts"] = _ordered(parts, raw.get("part_order"), "id", "part_order")
     return out
 
 
@@ -546,6 +568,19 @@ def profile_from_raw(raw: dict, year: int | None = None) -> Profile:
         )
         for x in raw.get("sections", [])
     )
+    parts = tuple(
+        Part(
+            id=x["id"],
+            title=x["title"],
+            template=x["template"],
+            toc_title=x.get("toc_title", x["title"]),
+            toc_list=x.get("toc_list", ""),
+            toc=tuple(x.get("toc", ())),
+        )
+        for x in raw.get("parts", [])
+    ) or (  # a format that lists no parts publishes its 情况说明 alone
+        Part("narrative", "部门决算情况说明", "sections.j2", "部门决算情况说明", "sections"),
+    )
     return Profile(
         id=profile_id,
         title=raw.get("title", profile_id),
@@ -556,6 +591,7 @@ def profile_from_raw(raw: dict, year: int | None = None) -> Profile:
         classes=class_codes,
         sheets=tuple(sheets),
         sections=sections,
+        parts=parts,
         extends=raw.get("extends"),
         region=raw.get("region", ""),
         terms=tuple(raw.get("terms", {}).items()),

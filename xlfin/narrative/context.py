@@ -14,7 +14,7 @@ from decimal import Decimal
 from xlfin import codes
 from xlfin.compute import Comparison, comparisons, items, q2, rate, table_amount
 from xlfin.model import Book
-from xlfin.profile import Profile, Section, cn_ordinal
+from xlfin.profile import Part, Profile, Section, cn_ordinal
 
 MISSING_REASON = "【请填写变动原因】"
 ZERO = Decimal(0)
@@ -219,6 +219,7 @@ class Context:
     end_items: str | None
     sections: list = field(default_factory=list)
     terms: object = None
+    parts: list = field(default_factory=list)
 
 
 def build_context(book: Book, profile: Profile) -> Context:
@@ -320,6 +321,7 @@ def build_context(book: Book, profile: Profile) -> Context:
         end_items=_text(end_items.value) if end_items is not None else None,
         sections=applicable_sections(profile),
         terms=TermView(profile),
+        parts=[_part(x, book.year) for x in profile.parts],
     )
 
 
@@ -368,6 +370,19 @@ class TermView:
         if key.startswith("_") or key == "profile":
             raise AttributeError(key)
         return self.profile.term(key, self.DEFAULTS.get(key, key))
+
+
+def _part(part: Part, year: int) -> Part:
+    """*part* with ``{year}`` in its titles replaced by the report year."""
+    y = str(year)
+    return Part(
+        id=part.id,
+        title=part.title.replace("{year}", y),
+        template=part.template,
+        toc_title=part.toc_title.replace("{year}", y),
+        toc_list=part.toc_list,
+        toc=tuple(t.replace("{year}", y) for t in part.toc),
+    )
 
 
 def applicable_sections(profile: Profile) -> list[Section]:
