@@ -41,17 +41,18 @@ def _titles(grid) -> set[str]:
 
 
 def score(profile: Profile, names: list[str], grids: Mapping[str, list]) -> int:
-    """How many of *profile*'s tables the workbook has, by sheet name or by title."""
+    """How well the workbook fits *profile*: its tables found (by sheet name, or by title when
+    no name matches) less its tables missing, so that a format with more tables does not win
+    on a workbook of fewer, nor the other way round."""
     have = {norm_label(n) for n in names}
-    found = 0
-    for t in profile.tables:
-        if norm_label(t.name) in have:
-            found += 1
-    if found:
-        return found
-    # no sheet name matches at all: look for the titles (renamed sheets)
-    titles = set().union(*(_titles(grids[n]) for n in names)) if names else set()
-    return sum(1 for t in profile.tables if norm_label(t.title) in titles)
+    tables = profile.tables
+    found = sum(1 for t in tables if norm_label(t.name) in have)
+    if not found and names:  # no sheet name matches at all: look for the titles
+        titles = set().union(*(_titles(grids[n]) for n in names))
+        found = sum(1 for t in tables if norm_label(t.title) in titles)
+    if not found:
+        return 0
+    return 2 * found - len(tables)
 
 
 def cover_year(profile: Profile, names: list[str], grids: Mapping[str, list]) -> int | None:
@@ -106,47 +107,61 @@ def detect(
             return Detection(load_profile(profile_id, year))
         found = cover_year(base, names, grids)
         return _with_year(base, found, profile_id)
-    scored = []
+    scored = []  # (score, id, the years of the best-fitting variant, a profile of them)
     for pid in available():
-        p = load_profile(pid)
-        s = score(p, names, grids)
-        if s:
-            scored.append((s, pid, p))
+        variants: dict[tuple, list[int]] = {}
+        for y in sorted(load_profile(pid).years):
+            p = load_profile(pid, y)
+            variants.setdefault(tuple((t.name, t.title) for t in p.tables), []).append(y)
+        best = None
+        for years in variants.values():
+            p = load_profile(pid, years[0])
+            s = score(p, names, grids)
+            if s > 0 and (best is None or s > best[0]):
+                best = (s, pid, tuple(years), p)
+        if best:
+            scored.append(best)
     if not scored:
         raise DetectError(
             "工作簿中找不到任何一张决算公开表（已知格式："
             f"{'、'.join(available())}），请确认使用的是 xlfin 模板；命令行可用 --profile 指定格式"
             " / no table of a known profile found"
         )
-    best = max(s for s, _, _ in scored)
-    top = [(pid, p) for s, pid, p in scored if s == best]
+    top_score = max(s for s, _, _, _ in scored)
+    top = [x for x in scored if x[0] == top_score]
     if len(top) > 1:
         # the cover year may settle it: formats of other years drop out
-        years = {pid: cover_year(p, names, grids) for pid, p in top}
-        fitting = [(pid, p) for pid, p in top if years[pid] in p.years]
+        fitting = [x for x in top if cover_year(x[3], names, grids) in x[2]]
         if len(fitting) == 1:
             top = fitting
     if len(top) > 1:
         raise DetectError(
-            f"工作簿同时符合多种格式：{'、'.join(pid for pid, _ in top)}；命令行请用 --profile 指定其中一种"
+            f"工作簿同时符合多种格式：{'、'.join(x[1] for x in top)}；命令行请用 --profile 指定其中一种"
             " / the workbook fits several profiles, use --profile"
         )
-    pid, p = top[0]
+    _, pid, years, p = top[0]
     if year is not None:
         return Detection(load_profile(pid, year))
-    return _with_year(p, cover_year(p, names, grids), pid)
+    return _with_year(p, cover_year(p, names, grids), pid, years)
 
 
-def _with_year(p: Profile, found: int | None, key: str) -> Detection:
-    """*p* for the cover year *found* (*key*: how it was loaded, an id or a file)."""
-    years = sorted(p.years)
+def _with_year(
+    p: Profile, found: int | None, key: str, years: tuple[int, ...] | None = None
+) -> Detection:
+    """*p* for the cover year *found* (*key*: how it was loaded, an id or a file; *years*: the
+    years whose layout the workbook has, default all of the profile's)."""
+    years = sorted(years or p.years)
     if found is None:
         return Detection(p)
     if found in years:
         return Detection(load_profile(key, found))
     nearest = min(years, key=lambda y: abs(y - found))
+    listed = "、".join(map(str, years))
+    if set(years) == set(p.years):
+        note = f"封面年度 {found} 不在格式 {p.id} 的适用年度（{listed}）内"
+    else:
+        note = f"封面年度 {found} 与工作簿的表样不符（{p.id} 的这种表样用于 {listed} 年度）"
     return Detection(
         load_profile(key, nearest),
-        f"封面年度 {found} 不在格式 {p.id} 的适用年度（{'、'.join(map(str, years))}）内，"
-        f"按 {nearest} 年度的代码表校验；如需其他格式请用 --profile 指定",
+        f"{note}，按 {nearest} 年度的代码表校验；如需其他格式请用 --profile 指定",
     )

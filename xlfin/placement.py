@@ -28,8 +28,15 @@ def place(book: Book, profile: Profile) -> Book:
     """Give every row, cell and field of *book* its sheet address in *profile*'s template.
 
     *profile* must have room for the book (see :func:`xlfin.io.writer.fitted_profile`).
-    Returns the same book, updated in place.
+    Returns the same book, updated in place. A value that has no place in *profile* (a book
+    read in another format: its 表七 in a format without one) is left without an address,
+    so nothing writes it.
     """
+    for _kind, cell in iter_cells(book):
+        cell.source = None
+    for table in book.tables.values():
+        for row in table.rows.values():
+            row.source = None
     for s in profile.sheets:
         lay = sheet_layout(profile, s.id)
         if s.kind == "projects":
@@ -68,7 +75,8 @@ def place(book: Book, profile: Profile) -> Book:
             if b.type == "list":
                 for i, item in enumerate(book.lists.get(key, [])):
                     for fkey, cell in item.items():
-                        cell.source = _src(s.name, bl.data_top + i, bl.list_cols[fkey])
+                        if fkey in bl.list_cols:  # a column this format lacks is not placed
+                            cell.source = _src(s.name, bl.data_top + i, bl.list_cols[fkey])
                 continue
             if table is None:
                 continue

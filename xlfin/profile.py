@@ -174,6 +174,7 @@ class SheetSpec:
     note: FieldSpec | None = None
     projects: int = 0
     indicator_rows: int = 0
+    published: bool = True  # False: a table-shaped input sheet, not one of the 公开 tables
 
     def block(self, key: str) -> BlockSpec:
         for b in self.blocks:
@@ -253,6 +254,15 @@ class Profile:
 
         ``S`` a sheet; ``S.K`` a block, row, column or field K of sheet S; ``S.K.C`` column
         or field C of block or row K."""
+        if ref.endswith("="):  # a row the format defines as a sum of other rows
+            why = self.lacks(ref[:-1])
+            if why:
+                return why
+            table, key = ref[:-1].split(".")[:2]
+            found = self.sheet(table).find_row(key)
+            if found is None or not found[1].sum:
+                return f"“{self.sheet(table).title}”的“{key}”在本格式中不是合计行"
+            return None
         parts = ref.split(".")
         try:
             sheet = self.sheet(parts[0])
@@ -294,8 +304,13 @@ class Profile:
 
     @property
     def tables(self) -> tuple[SheetSpec, ...]:
-        """The official tables (T01…T11), in order."""
+        """The table-shaped sheets (T01…T11), in order, published or input only."""
         return tuple(s for s in self.sheets if s.kind == "table")
+
+    @property
+    def published(self) -> tuple[SheetSpec, ...]:
+        """The official tables of the disclosure (公开01表 …), in order."""
+        return tuple(s for s in self.tables if s.published)
 
     @property
     def year(self) -> int:
@@ -422,6 +437,8 @@ def _merge_by(parent: list[dict], child: list[dict], key: str, merge) -> list[di
 
 def _merge_block(parent: dict, child: dict) -> dict:
     out = {**parent, **{k: v for k, v in child.items() if k not in ("rows_update", "rows_add")}}
+    if not isinstance(out.get("rows", []), list):  # a list block: "rows" is its row count
+        return out
     rows = [dict(r) for r in out.get("rows", [])]
     for upd in child.get("rows_update", []):
         for r in rows:
@@ -523,6 +540,26 @@ def load_profile(profile_id: str, year: int | None = None) -> Profile:
     return profile_from_raw(_raw_profile(profile_id), year)
 
 
+def _for_year(raw: dict, year: int) -> dict:
+    """*raw* with the ``[[variants]]`` whose ``from_year`` ≤ *year* merged in, in order: a
+    format that changed in a year (表九 became a 收入支出 table in 2024) stays one profile."""
+    out = raw
+    for v in sorted(raw.get("variants", []), key=lambda v: v["from_year"]):
+        if year < v["from_year"]:
+            continue
+        out = {
+            **out,
+            **{k: x for k, x in v.items() if k not in ("from_year", "sheets", "sections")},
+        }
+        if "sheets" in v:
+            out["sheets"] = _merge_by(out["sheets"], v["sheets"], "id", _merge_sheet)
+        if "sections" in v:
+            out["sections"] = _merge_by(
+                out.get("sections", []), v["sections"], "id", lambda a, b: {**a, **b}
+            )
+    return out
+
+
 def _freeze(v):
     """TOML data as nested tuples (a Profile is immutable and hashable)."""
     if isinstance(v, dict):
@@ -543,6 +580,7 @@ def profile_from_raw(raw: dict, year: int | None = None) -> Profile:
             f"格式 {profile_id} 不适用于 {year} 年度；适用年度：{'、'.join(map(str, years))}"
             f" / profile {profile_id} does not cover year {year}"
         )
+    raw = _for_year(raw, year)
     class_codes = tuple(raw["classes"])
     sheets = []
     for s in raw["sheets"]:
@@ -560,6 +598,7 @@ def profile_from_raw(raw: dict, year: int | None = None) -> Profile:
                 else None,
                 projects=s.get("projects", 0),
                 indicator_rows=s.get("indicator_rows", 0),
+                published=s.get("published", True),
             )
         )
     sections = tuple(

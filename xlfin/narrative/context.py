@@ -50,6 +50,7 @@ class ClassText:
     budget: Decimal | None
     budget_change: Decimal | None
     items: list[ItemText] = field(default_factory=list)
+    share: Decimal | None = None  # of the 一般公共预算财政拨款支出 total
 
 
 @dataclass
@@ -141,6 +142,9 @@ def _class_items(book: Book, profile: Profile) -> list[ClassText]:
         out[-1].items.append(
             ItemText(kuan, item.name, item.budget, item.final, item.completion, reason or "")
         )
+    total = t5.amount("total", "total") if t5 is not None else None
+    for k in out:
+        k.share = rate(k.final, total)
     return out
 
 
@@ -183,6 +187,17 @@ def _project_texts(book: Book) -> list[ProjectText]:
     return out
 
 
+def _count(v) -> int | None:
+    """A count cell (辆, 台（套）) as an int, or None when blank or not a whole number."""
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, int):
+        return v
+    if isinstance(v, Decimal) and v == v.to_integral_value():
+        return int(v)
+    return None
+
+
 def _plain(x: Decimal | None) -> str:
     if x is None:
         return ""
@@ -220,6 +235,7 @@ class Context:
     sections: list = field(default_factory=list)
     terms: object = None
     parts: list = field(default_factory=list)
+    info: dict = field(default_factory=dict)
 
 
 def build_context(book: Book, profile: Profile) -> Context:
@@ -260,6 +276,7 @@ def build_context(book: Book, profile: Profile) -> Context:
     }
     procurement["sme_share"] = rate(procurement["sme_total"], procurement["procurement_total"])
     procurement["micro_share"] = rate(procurement["sme_micro"], procurement["procurement_total"])
+    procurement["micro_of_sme"] = rate(procurement["sme_micro"], procurement["sme_total"])
     for cat in ("goods", "works", "services"):
         procurement[f"{cat}_share"] = rate(
             procurement[f"sme_{cat}"], procurement[f"procurement_{cat}"]
@@ -272,6 +289,11 @@ def build_context(book: Book, profile: Profile) -> Context:
             if r.key.startswith("veh_"):
                 v = t11.get(r.key, "value") if t11 else None
                 vehicles.append(Line(r.label, _amount(v) if v is not None else None))
+    info = {}  # every row of 表十一 (or of the format's input sheet for those figures)
+    if profile.lacks("T11.main") is None:
+        for r in profile.sheet("T11").block("main").rows:
+            v = t11.get(r.key, "value") if t11 else None
+            info[r.key] = _count(v) if r.unit not in ("万元", "") else _amount(v)
     vt = t11.get("vehicles_total", "value") if t11 else None
     eq = t11.get("equipment_1m", "value") if t11 else None
     perf = {k: c.value for k, c in book.forms.get("NOTES.performance", {}).items()}
@@ -317,11 +339,12 @@ def build_context(book: Book, profile: Profile) -> Context:
         performance=perf,
         projects=_project_texts(book),
         glossary=glossary,
-        tables=[s.title for s in profile.tables],
+        tables=[s.title for s in profile.published],
         end_items=_text(end_items.value) if end_items is not None else None,
         sections=applicable_sections(profile),
         terms=TermView(profile),
         parts=[_part(x, book.year) for x in profile.parts],
+        info=info,
     )
 
 

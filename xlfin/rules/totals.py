@@ -37,7 +37,7 @@ def _row_rule(rule_id: str, table_id: str, key: str, what: str):
             ctx, rule_id, table_id, key, list(spec.sum), [c.key for c in block.columns], what
         )
 
-    check.needs = (f"{table_id}.{key}",)
+    check.needs = (f"{table_id}.{key}=",)  # the row, defined by the format as a sum
     return check
 
 
