@@ -33,7 +33,7 @@ PROFILE_YEARS = [(pid, y) for pid in available() for y in sorted(load_profile(pi
 
 
 def test_formats_and_years_people_work_on():
-    assert available() == ["mof9", "nmg-2023", "nmg-2024"]
+    assert available() == ["mof9", "nmg-2023", "nmg-2024", "sh-2024"]
     assert {y for _, y in PROFILE_YEARS} == {2023, 2024, 2025, 2026}
     for pid, y in PROFILE_YEARS:
         assert check_profile(load_profile(pid, y)) == [], (pid, y)
@@ -178,7 +178,7 @@ def test_ambiguous_and_unknown_workbooks_get_one_clear_line(blank_templates, tmp
     grids["封面"] = [["年度", 2023]]
     assert detect(common, grids).profile.id == "nmg-2023"  # the cover year settles it
     with pytest.raises(
-        DetectError, match="找不到任何一张决算公开表（已知格式：mof9、nmg-2023、nmg-2024）"
+        DetectError, match="找不到任何一张决算公开表（已知格式：mof9、nmg-2023、nmg-2024、sh-2024）"
     ):
         detect(["Sheet1"], {"Sheet1": [["随便"]]})
     res = runner.invoke(app, ["check", str(tmp_path / "none.xlsx")])
@@ -237,8 +237,9 @@ NOT_APPLICABLE = {
     "nmg-2023": set(),
     "nmg-2024": set(),
     "mof9": {"T701", "T702", "X108", "T961"},
+    "sh-2024": {"T701", "T702", "X108", "T961"},
 }
-SECTIONS = {"nmg-2023": 14, "nmg-2024": 14, "mof9": 10}
+SECTIONS = {"nmg-2023": 14, "nmg-2024": 14, "mof9": 10, "sh-2024": 11}
 
 
 def _cn(n: int) -> str:

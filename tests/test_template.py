@@ -93,7 +93,7 @@ def test_computed_cells_are_locked(built_template, profile):
     assert all(ws.cell(sl.row, sl.col).number_format == "0.00%" for sl in pct)
 
 
-COMMITTED = ["mof9_2023", "mof9_2024", "nmg-2023_2023", "nmg-2024_2024"]
+COMMITTED = ["mof9_2023", "mof9_2024", "nmg-2023_2023", "nmg-2024_2024", "sh-2024_2024"]
 
 
 @pytest.mark.parametrize("name", COMMITTED)

@@ -25,7 +25,7 @@ they need as references (``T07``, ``T11.operating_cost``, ``NOTES.sangong.car_st
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 from pathlib import Path
 
@@ -560,6 +560,15 @@ def _for_year(raw: dict, year: int) -> dict:
     return out
 
 
+def _without_numbers(sheet: SheetSpec, lanci: bool, line_numbers: bool) -> SheetSpec:
+    """*sheet* without 栏次 (*lanci*) and 行次 (*line_numbers*): formats that print neither."""
+    blocks = []
+    for b in sheet.blocks:
+        cols = tuple(replace(c, lanci=None) for c in b.columns) if lanci else b.columns
+        blocks.append(replace(b, columns=cols, line_no=False if line_numbers else b.line_no))
+    return replace(sheet, blocks=tuple(blocks))
+
+
 def _freeze(v):
     """TOML data as nested tuples (a Profile is immutable and hashable)."""
     if isinstance(v, dict):
@@ -601,6 +610,11 @@ def profile_from_raw(raw: dict, year: int | None = None) -> Profile:
                 published=s.get("published", True),
             )
         )
+    if raw.get("lanci") is False or raw.get("line_numbers") is False:
+        sheets = [
+            _without_numbers(x, raw.get("lanci") is False, raw.get("line_numbers") is False)
+            for x in sheets
+        ]
     sections = tuple(
         Section(
             id=x["id"], title=x["title"], template=x["template"], needs=tuple(x.get("needs", ()))
