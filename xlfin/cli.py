@@ -725,6 +725,95 @@ def addin_install(
     out.print("请重新启动 Excel，功能区会出现“决算公开”选项卡；首次使用时请按提示启用宏。")
 
 
+codes_app = typer.Typer(
+    help="政府收支分类科目：导入财政部门下发的当年科目表，查询科目。", no_args_is_help=True
+)
+app.add_typer(codes_app, name="codes")
+
+
+@codes_app.command("import")
+def codes_import(
+    file: Annotated[Path, typer.Argument(help="财政部门下发的科目表：.xlsx 或 .csv。")],
+    year: Annotated[int, typer.Option("--year", help="科目表的年度。")],
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            "--kind", help="functional（支出功能分类）或 economic（经济分类）；不给则按编码判断。"
+        ),
+    ] = None,
+    force: ForceOpt = False,
+) -> None:
+    """导入当年的官方科目表，存到用户配置文件夹；此后该年度的校验和模板以它为准（优先于内置代码表）。"""
+    from xlfin import codes
+    from xlfin.io.codelist import CodeListError, read_code_list
+
+    if kind is not None and kind not in codes.KINDS:
+        fail(f"--kind 只能是 functional 或 economic / unknown kind {kind}")
+    if not 2000 <= year <= 2100:
+        fail(f"年度不正确：{year} / bad year")
+    try:
+        rows = read_code_list(file)
+    except CodeListError as e:
+        fail(str(e))
+    found = kind or codes.kind_of([c for c, _ in rows])
+    if found is None:
+        fail("科目表中同时有 2 开头和 3 开头的编码，请用 --kind 指明是哪一种 / use --kind")
+    target = codes.imported_path(found, year)
+    if target.exists() and not force:
+        fail(f"{year} 年的{codes.KINDS[found]}科目表已导入过：{target}（如需替换请加 --force）")
+    try:
+        path = codes.save_imported(found, year, rows, file.name)
+    except OSError as e:
+        fail(f"无法写入 {target}：{e.strerror or e}")
+    levels = {}
+    for code, _ in rows:
+        lv = codes.level_of(found, code) or "?"
+        levels[lv] = levels.get(lv, 0) + 1
+    counts = "、".join(f"{k} {v} 个" for k, v in levels.items())
+    out.print(
+        f"已导入 {year} 年{codes.KINDS[found]}科目 {len(rows)} 个（{counts}）：{path}",
+        soft_wrap=True,
+    )
+
+
+@codes_app.command("show")
+def codes_show(
+    code: Annotated[str, typer.Argument(help="科目编码，如 2070109 或 30201。")],
+    year: Annotated[int | None, typer.Option("--year", help="按哪一年的科目表查。")] = None,
+) -> None:
+    """显示一个科目：名称、级次、上级科目、适用年度，以及查的是哪一份科目表。"""
+    from xlfin import codes
+
+    code = code.strip()
+    kind = codes.kind_of([code]) or "functional"
+    cl = codes.load(kind)
+    c = cl.get(code, year)
+    where = cl.source(year)
+    if c is None:
+        known = cl.get(code)
+        when = f"{year} 年的科目中" if year else "科目表中"
+        extra = ""
+        if known is not None and year is not None and known.valid_from:
+            extra = f"；它自 {known.valid_from} 年起使用"
+        elif known is not None and year is not None and known.valid_to:
+            extra = f"；它使用到 {known.valid_to} 年"
+        err.print(f"{when}没有 {code}（查的是{where}{extra}）", soft_wrap=True, markup=False)
+        raise typer.Exit(1)
+    chain = []
+    parent = c.parent
+    while parent:
+        p = cl.get(parent, year)
+        chain.append(f"{parent} {p.name if p else '（未知）'}")
+        parent = parent[:-2] if len(parent) > 3 else None
+    out.print(f"{c.code} {c.name}（{codes.KINDS[kind]}，{c.level}）", soft_wrap=True, markup=False)
+    if chain:
+        out.print("上级：" + " ← ".join(chain), soft_wrap=True, markup=False)
+    span = (
+        f"{c.valid_from or '—'} 至 {c.valid_to or '今'}" if (c.valid_from or c.valid_to) else "不限"
+    )
+    out.print(f"适用年度：{span}；可信度：{c.confidence}；查的是：{where}", soft_wrap=True)
+
+
 @app.command()
 def rules(
     rule_id: Annotated[str | None, typer.Argument(help="规则编号，如 T101。")] = None,

@@ -342,7 +342,8 @@ def _class_rows(class_codes: tuple[str, ...], year: int) -> list[RowSpec]:
     fn = codes.load("functional")
     out = []
     for i, code in enumerate(class_codes, 1):
-        name = fn.name(code, year)
+        # the year's list (an imported official one wins); a 类 it lacks keeps the shipped name
+        name = fn.name(code, year) or fn.name(code)
         if name is None:
             raise ProfileError(f"类 {code} 不在 {year} 年的功能分类代码表中")
         out.append(RowSpec(key=code, label=f"{cn_ordinal(i)}、{name}", code=code, level="类"))

@@ -168,21 +168,25 @@ def _code_rows(ctx: Context):
 
 @rule("S011", "warning", "未知的科目编码")
 def unknown_code(ctx: Context) -> Iterator[Finding]:
-    """A 科目编码 is not in xlfin's 支出功能分类 list for the book's year.
+    """A 科目编码 is not in the 支出功能分类 list for the book's year: the official list of that
+    year when one was imported (``xlfin codes import``), else the list shipped with xlfin.
 
-    The list is not complete (local expansions exist), so this is a warning: check the code,
-    and if it is right, report it so the list can be extended (xlfin/codes/functional.csv).
+    The shipped list is not complete (local expansions exist), so this is a warning: check the
+    code; if it is right, import the year's official list or report the code. The message
+    names the list and the year it was looked up in.
     """
     fn = codes.load("functional")
+    where = fn.source(ctx.year)
     for t, _b, row in _code_rows(ctx):
         if fn.get(row.code, ctx.year) is None:
             known = fn.get(row.code)
-            why = f"（该编码自 {known.valid_from} 年起使用）" if known else ""
+            since = known is not None and known.valid_from and known.valid_from > ctx.year
+            why = f"；该编码自 {known.valid_from} 年起使用" if since else ""
             src = row.source
             yield Finding(
                 "S011",
                 "warning",
-                f"科目编码 {row.code} 不在 {ctx.year} 年支出功能分类科目中{why}",
+                f"科目编码 {row.code} 不在 {ctx.year} 年支出功能分类科目中（查的是{where}{why}）",
                 *at(src, t.sheet),
                 actual=row.code,
             )
