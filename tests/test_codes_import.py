@@ -111,7 +111,9 @@ def test_unknown_code_names_the_list_and_year(tmp_path, config_dir):
         if row.block in ("main", "items") and row.code and row.code not in imported
     }
     assert {(f["sheet"], f["actual"]) for f in found} == expected and len(expected) > 20
-    assert {f["message"].split("中")[-1] for f in found} == {"（查的是导入的 2025 年支出功能分类科目表）"}
+    assert {f["message"].split("中")[-1] for f in found} == {
+        "（查的是导入的 2025 年支出功能分类科目表）"
+    }
 
 
 def test_shipped_message_says_since_when(monkeypatch):
