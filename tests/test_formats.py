@@ -334,3 +334,25 @@ def test_the_core_names_no_table_or_row_of_one_profile_only():
     # the check itself fires on such a name
     fake = {"T01": {"a", "b"}, "only_here": {"a"}}
     assert single_profile_literals('x = ("T01", "T01.only_here.amount")', fake) == ["only_here"]
+
+
+def test_template_year_chooses_the_format_and_merge_detects(tmp_path):
+    out = tmp_path / "t.xlsx"
+    res = runner.invoke(app, ["template", "-o", str(out), "--year", "2026", "-q"])
+    assert res.exit_code == 0, res.output
+    assert read_detected(out)[1].profile.id == "nmg-2024"
+    res = runner.invoke(app, ["template", "-o", str(tmp_path / "u.xlsx"), "--year", "2023", "-q"])
+    assert read_detected(tmp_path / "u.xlsx")[1].profile.id == "nmg-2023"
+    sample = ROOT / "samples" / "mof9_2025.xlsx"
+    twin = tmp_path / "twin.xlsx"
+    twin.write_bytes(sample.read_bytes())
+    merged = tmp_path / "merged.xlsx"
+    res = runner.invoke(app, ["merge", str(sample), str(twin), "-o", str(merged)])
+    assert res.exit_code == 0, res.output
+    book, found = read_detected(merged)
+    assert (found.profile.id, found.profile.year) == ("mof9", 2025)
+    assert book.tables["T01"].amount("income_grand", "amount") == 2 * read_detected(sample)[
+        0
+    ].tables["T01"].amount("income_grand", "amount")
+    res = runner.invoke(app, ["merge", str(sample), str(SAMPLE), "-o", str(tmp_path / "x.xlsx")])
+    assert res.exit_code == 2 and "不能汇总不同" in res.output

@@ -285,13 +285,13 @@ def _init_worker(profile_id: str, year: int) -> None:
 def _generate_one(job: Job) -> tuple[str, str]:
     """Write one unit's workbook; returns (status, reason)."""
     from xlfin.io.fastxlsx import NotFast
-    from xlfin.io.reader import read_book
+    from xlfin.io.reader import read_detected
     from xlfin.io.writer import write_book
     from xlfin.placement import cell_values, fitted_profile
 
     profile = _PROFILE
-    try:
-        last = read_book(Path(job.last), profile) if job.last else None
+    try:  # last year's workbook in its own format (a format may change between years)
+        last = read_detected(Path(job.last))[0] if job.last else None
     except Exception as e:  # an unreadable last-year file: generate without it, say so
         last = None
         reason = f"上年工作簿无法读取：{e}"
@@ -309,15 +309,16 @@ def _generate_one(job: Job) -> tuple[str, str]:
 
 
 def index_last_year(folder: Path, profile: Profile) -> dict[str, str]:
-    """Last year's workbooks by unit code and by unit name (code first)."""
-    from xlfin.io.reader import read_book
+    """Last year's workbooks by unit code and by unit name (code first), each read in its own
+    format (last year's format may not be this year's)."""
+    from xlfin.io.reader import read_detected
 
     found: dict[str, str] = {}
     for path in sorted(folder.rglob("*.xlsx")):
         if path.name.startswith(("~$", ".")):
             continue
         try:
-            book = read_book(path, load_profile(profile.id))
+            book = read_detected(path)[0]
         except Exception:
             continue
         code = book.field("COVER.unit", "unit_code")

@@ -38,6 +38,15 @@ YearOpt = Annotated[int | None, typer.Option("--year", help="决算年度。")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件。")]
 
 
+def default_profile(year: int | None) -> str:
+    """The format when none is given: nmg-2023, or nmg-2024 for the years only it covers."""
+    from xlfin.profile import load_profile as _load
+
+    if year is not None and year not in _load("nmg-2023").years and year in _load("nmg-2024").years:
+        return "nmg-2024"
+    return "nmg-2023"
+
+
 class UsageFailure(Exception):
     """A problem the user can fix: reported in one line, exit code 2."""
 
@@ -66,16 +75,22 @@ def _root(
 @app.command()
 def template(
     output: Annotated[Path, typer.Option("-o", "--output", help="输出的 .xlsx 文件。")],
-    profile: ProfileOpt = "nmg-2023",
+    profile: Annotated[
+        str | None,
+        typer.Option(
+            "--profile",
+            help="表样格式（xlfin profiles 列出全部）；默认 nmg-2023，2025 年起 nmg-2024。",
+        ),
+    ] = None,
     year: YearOpt = None,
     force: ForceOpt = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不列出工作表。")] = False,
 ) -> None:
-    """生成空白的部门决算公开 Excel 模板（十一张表及说明数据、绩效自评表）。"""
+    """生成空白的部门决算公开 Excel 模板（各格式的公开表及说明数据、绩效自评表）。"""
     from xlfin.io.template import write_template
 
     try:
-        prof = load_profile(profile, year)
+        prof = load_profile(profile or default_profile(year), year)
         check_output(output, force)
         write_template(prof, output)
     except (ProfileError, OutputError) as e:
@@ -558,7 +573,13 @@ def generate(
     ] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="并行进程数。")] = 1,
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的工作簿。")] = False,
-    profile: ProfileOpt = "nmg-2023",
+    profile: Annotated[
+        str | None,
+        typer.Option(
+            "--profile",
+            help="表样格式（xlfin profiles 列出全部）；默认 nmg-2023，2025 年起 nmg-2024。",
+        ),
+    ] = None,
 ) -> None:
     """为多个单位生成已预填封面（及上年决算、年初预算）的工作簿，并写出生成结果清单。"""
     from xlfin.bulk import (
@@ -574,7 +595,7 @@ def generate(
     )
 
     try:
-        prof = load_profile(profile, year)
+        prof = load_profile(profile or default_profile(year), year)
         rows, notes = read_units(units)
         budgets = None
         if budget is not None:
@@ -629,28 +650,37 @@ def merge(
         Path | None, typer.Option("--main", help="文字内容取自哪个单位的工作簿（默认第一个）。")
     ] = None,
     force: ForceOpt = False,
-    profile: ProfileOpt = "nmg-2023",
+    profile: Annotated[
+        str | None,
+        typer.Option(
+            "--profile",
+            help="表样格式（xlfin profiles 列出全部）；默认 nmg-2023，2025 年起 nmg-2024。",
+        ),
+    ] = None,
     year: YearOpt = None,
 ) -> None:
     """汇总多个单位的工作簿：各表按行（科目编码）相加，数量相加，列出决算单位构成。"""
     from xlfin.bulk import MergeError, merge_books
     from xlfin.io.files import workbooks_under
-    from xlfin.io.reader import ReadError, read_book
+    from xlfin.io.reader import ReadError, read_detected
     from xlfin.io.writer import write_book
 
     try:
-        prof = load_profile(profile, year)
+        if profile is not None:
+            load_profile(profile, year)
     except ProfileError as e:
         fail(str(e))
     paths = workbooks_under(files)
     if len(paths) < 2:
         fail("至少需要两个工作簿 / give at least two workbooks")
     books = []
-    for p in paths:
+    for p in paths:  # each in the format given, or its own (mixed formats are refused below)
         try:
-            books.append(read_book(p, prof))
-        except ReadError as e:
+            book, found = read_detected(p, profile, year)
+        except (ReadError, ProfileError) as e:
             fail(f"{p}：{e}")
+        books.append(book)
+        prof = found.profile
     main_index = 0
     if main_unit is not None:
         matches = [i for i, p in enumerate(paths) if p.resolve() == main_unit.resolve()]
