@@ -386,11 +386,33 @@ PROJECT_INDICATOR_COLS = {
 }
 PROJECT_TEXTS = ["完成情况", "主要问题及原因", "下一步改进措施"]
 PROJECT_TEXT_KEYS = ["achievement", "problems", "improvements"]
+# (row offset from 项目名称, column) of the block's single fields; indicators start at row
+# offset PROJECT_INDICATOR_TOP; the 总分 row follows them with these columns, then the texts.
+PROJECT_FIELDS = {
+    "name": (0, 2),
+    "department": (1, 2),
+    "implementer": (1, 7),
+    "goal_expected": (6, 3),
+    "goal_actual": (6, 7),
+}
+PROJECT_INDICATOR_TOP = 8
+PROJECT_TOTAL_COLS = {"total_weight": 7, "total_score": 8}
+PROJECT_TEXT_COL = 2
+
+
+def project_field_cells(p: int, total_row: int) -> dict[str, tuple[int, int]]:
+    """(row, col) of every single field of the project block at 项目名称 row *p* whose 总分 row
+    is *total_row*: the one description of the 绩效自评 block that the template builder, the
+    placement of values and the reader share."""
+    out = {k: (p + dr, c) for k, (dr, c) in PROJECT_FIELDS.items()}
+    out.update({k: (total_row, c) for k, c in PROJECT_TOTAL_COLS.items()})
+    out.update({k: (total_row + 1 + i, PROJECT_TEXT_COL) for i, k in enumerate(PROJECT_TEXT_KEYS)})
+    return out
 
 
 def project_block_height(indicators: int) -> int:
     """Rows one project block takes, 项目名称 row to the last text row (inclusive)."""
-    return 8 + indicators + 1 + len(PROJECT_TEXTS)
+    return PROJECT_INDICATOR_TOP + indicators + 1 + len(PROJECT_TEXTS)
 
 
 def _projects_layout(s: SheetSpec, year: int) -> SheetLayout:
@@ -415,12 +437,14 @@ def _projects_layout(s: SheetSpec, year: int) -> SheetLayout:
 def _project_statics(p: int, n: int, statics: list[Static], slots: list[Slot]) -> None:
     """Statics and slots of one project block whose 项目名称 row is *p*."""
     w = PROJECT_WIDTH
+    t = p + PROJECT_INDICATOR_TOP + n
+    at = project_field_cells(p, t)
     statics.append(Static(p, 1, "项目名称", "label"))
-    slots.append(Slot(p, 2, "input", "text", w))
+    slots.append(Slot(*at["name"], "input", "text", w))
     statics.append(Static(p + 1, 1, "主管部门及代码", "label"))
-    slots.append(Slot(p + 1, 2, "input", "text", 5))
-    statics.append(Static(p + 2 - 1, 6, "实施单位", "label"))
-    slots.append(Slot(p + 1, 7, "input", "text", w))
+    slots.append(Slot(*at["department"], "input", "text", 5))
+    statics.append(Static(p + 1, 6, "实施单位", "label"))
+    slots.append(Slot(*at["implementer"], "input", "text", w))
     statics.append(Static(p + 2, 1, "项目资金（万元）", "label", p + 5))
     for key, col in PROJECT_FUND_COLS.items():
         label = {
@@ -440,9 +464,9 @@ def _project_statics(p: int, n: int, statics: list[Static], slots: list[Slot]) -
             slots.append(Slot(p + off, col, "input", fmt))
     statics.append(Static(p + 6, 1, "年度总体目标", "label"))
     statics.append(Static(p + 6, 2, "预期目标", "header"))
-    slots.append(Slot(p + 6, 3, "input", "longtext", 5))
+    slots.append(Slot(*at["goal_expected"], "input", "longtext", 5))
     statics.append(Static(p + 6, 6, "实际完成情况", "header"))
-    slots.append(Slot(p + 6, 7, "input", "longtext", w))
+    slots.append(Slot(*at["goal_actual"], "input", "longtext", w))
     statics.append(Static(p + 7, 1, "绩效指标", "label", p + 7 + n))
     for key, col in PROJECT_INDICATOR_COLS.items():
         label = {
@@ -457,17 +481,16 @@ def _project_statics(p: int, n: int, statics: list[Static], slots: list[Slot]) -
         }[key]
         statics.append(Static(p + 7, col, label, "header"))
     for i in range(n):
-        rr = p + 8 + i
+        rr = p + PROJECT_INDICATOR_TOP + i
         for key, col in PROJECT_INDICATOR_COLS.items():
             fmt = "money" if key in ("weight", "score") else "text"
             slots.append(Slot(rr, col, "input", fmt))
-    t = p + 8 + n
     statics.append(Static(t, 1, "总分", "label", None, 6))
-    slots.append(Slot(t, 7, "input", "money"))
-    slots.append(Slot(t, 8, "input", "money"))
-    for i, label in enumerate(PROJECT_TEXTS):
-        statics.append(Static(t + 1 + i, 1, label, "label"))
-        slots.append(Slot(t + 1 + i, 2, "input", "longtext", w))
+    slots.append(Slot(*at["total_weight"], "input", "money"))
+    slots.append(Slot(*at["total_score"], "input", "money"))
+    for label, key in zip(PROJECT_TEXTS, PROJECT_TEXT_KEYS, strict=True):
+        statics.append(Static(at[key][0], 1, label, "label"))
+        slots.append(Slot(*at[key], "input", "longtext", w))
 
 
 def sheet_layout(profile: Profile, sheet_id: str) -> SheetLayout:

@@ -13,7 +13,8 @@ from xlfin.layout import (
     PROJECT_FUND_COLS,
     PROJECT_FUND_ROWS,
     PROJECT_INDICATOR_COLS,
-    PROJECT_TEXT_KEYS,
+    PROJECT_INDICATOR_TOP,
+    project_field_cells,
     sheet_layout,
 )
 from xlfin.model import Book, Source, column_letter, iter_cells
@@ -42,11 +43,7 @@ def place(book: Book, profile: Profile) -> Book:
         if s.kind == "projects":
             for proj, p in zip(book.projects, lay.project_rows, strict=False):
                 proj.source = _src(s.name, p, 1)
-                pos = {"name": (p, 2), "department": (p + 1, 2), "implementer": (p + 1, 7)}
-                pos.update({"goal_expected": (p + 6, 3), "goal_actual": (p + 6, 7)})
-                t = p + 8 + s.indicator_rows
-                pos.update({"total_weight": (t, 7), "total_score": (t, 8)})
-                pos.update({k: (t + 1 + i, 2) for i, k in enumerate(PROJECT_TEXT_KEYS)})
+                pos = project_field_cells(p, p + PROJECT_INDICATOR_TOP + s.indicator_rows)
                 for key, cell in proj.fields.items():
                     if key in pos:
                         cell.source = _src(s.name, *pos[key])
@@ -55,7 +52,9 @@ def place(book: Book, profile: Profile) -> Book:
                         cell.source = _src(s.name, p + off, PROJECT_FUND_COLS[ck])
                 for i, ind in enumerate(proj.indicators):
                     for key, cell in ind.cells.items():
-                        cell.source = _src(s.name, p + 8 + i, PROJECT_INDICATOR_COLS[key])
+                        cell.source = _src(
+                            s.name, p + PROJECT_INDICATOR_TOP + i, PROJECT_INDICATOR_COLS[key]
+                        )
             continue
         table = book.tables.get(s.id)
         if s.kind == "table" and table is not None:

@@ -15,11 +15,15 @@ from pathlib import Path
 
 from xlfin.io.xlsx import ReadError, formulas_without_value, load_values, open_checks
 from xlfin.layout import (
+    PROJECT_FIELDS,
     PROJECT_FUND_COLS,
     PROJECT_FUND_ROWS,
     PROJECT_INDICATOR_COLS,
+    PROJECT_INDICATOR_TOP,
+    PROJECT_TEXT_COL,
     PROJECT_TEXT_KEYS,
     PROJECT_TEXTS,
+    PROJECT_TOTAL_COLS,
     BlockLayout,
     sheet_layout,
 )
@@ -691,14 +695,11 @@ def _read_projects(grid: SheetGrid) -> list[Project]:
     starts.sort()
     for p in starts:
         proj = Project(source=Source(grid.name, addr(p, 1)))
-        proj.fields["name"] = grid.value(p, 2, "text")
-        proj.fields["department"] = grid.value(p + 1, 2, "text")
-        proj.fields["implementer"] = grid.value(p + 1, 7, "text")
+        for key, (dr, col) in PROJECT_FIELDS.items():
+            proj.fields[key] = grid.value(p + dr, col, "text")
         for key, off in PROJECT_FUND_ROWS.items():
             proj.funds[key] = grid.read_cells(p + off, fund_cols, "项目资金")
-        proj.fields["goal_expected"] = grid.value(p + 6, 3, "text")
-        proj.fields["goal_actual"] = grid.value(p + 6, 7, "text")
-        r = p + 8
+        r = p + PROJECT_INDICATOR_TOP
         while r <= grid.nrows and grid.text(r, 1) != "总分" and grid.text(r, 1) != "项目名称":
             if grid.blank_row(r, 2, 9):
                 r += 1
@@ -708,15 +709,15 @@ def _read_projects(grid: SheetGrid) -> list[Project]:
                 proj.indicators.append(ind)
             r += 1
         if grid.text(r, 1) == "总分":
-            proj.fields["total_weight"] = grid.value(r, 7, "money", "总分“分值”")
-            proj.fields["total_score"] = grid.value(r, 8, "money", "总分“得分”")
+            for key, what in (("total_weight", "总分“分值”"), ("total_score", "总分“得分”")):
+                proj.fields[key] = grid.value(r, PROJECT_TOTAL_COLS[key], "money", what)
             texts = {
                 norm_label(t): k for t, k in zip(PROJECT_TEXTS, PROJECT_TEXT_KEYS, strict=True)
             }
-            for rr in range(r + 1, r + 1 + len(PROJECT_TEXTS)):
+            for rr in range(r + 1, r + 1 + len(PROJECT_TEXTS)):  # found by label, not position
                 k = texts.get(grid.text(rr, 1))
                 if k:
-                    proj.fields[k] = grid.value(rr, 2, "text")
+                    proj.fields[k] = grid.value(rr, PROJECT_TEXT_COL, "text")
         else:
             grid.problem(
                 "missing_row", p, 1, None, "总分", f"绩效自评表“{grid.raw(p, 2)}”缺少“总分”行"
