@@ -21,7 +21,7 @@ from xlfin.compute import table_amount
 from xlfin.io.files import workbooks_under  # noqa: F401  (re-exported for the CLI)
 from xlfin.model import Book, Cell, Row, Table
 from xlfin.profile import Profile, load_profile
-from xlfin.values import norm_code, norm_label, parse_amount, parse_text
+from xlfin.values import decode_text, norm_code, norm_label, parse_amount, parse_text
 
 UNIT_COLUMNS = {
     "unit_code": ("unit_code", "单位编码", "单位代码", "编码"),
@@ -92,14 +92,8 @@ def _read_rows(path: Path) -> list[dict[str, str]]:
             for r in rows[1:]
             if any(v not in (None, "") for v in r)
         ]
-    raw = path.read_bytes()
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
+    text = decode_text(path.read_bytes())
+    if text is None:
         raise BulkError(f"无法识别文件编码：{path}（请另存为 UTF-8 的 CSV）")
     return [dict(r) for r in csv.DictReader(text.splitlines())]
 

@@ -27,6 +27,12 @@ err = Console(stderr=True, highlight=False)
 
 # Options shared by several commands.
 ProfileOpt = Annotated[str, typer.Option("--profile", help="表样格式（xlfin profiles 列出全部）。")]
+NewProfileOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--profile", help="表样格式（xlfin profiles 列出全部）；默认 nmg-2023，2025 年起 nmg-2024。"
+    ),
+]
 DetectedProfileOpt = Annotated[
     str | None,
     typer.Option("--profile", help="表样格式；不给则按工作簿的表名和封面年度识别。"),
@@ -75,13 +81,7 @@ def _root(
 @app.command()
 def template(
     output: Annotated[Path, typer.Option("-o", "--output", help="输出的 .xlsx 文件。")],
-    profile: Annotated[
-        str | None,
-        typer.Option(
-            "--profile",
-            help="表样格式（xlfin profiles 列出全部）；默认 nmg-2023，2025 年起 nmg-2024。",
-        ),
-    ] = None,
+    profile: NewProfileOpt = None,
     year: YearOpt = None,
     force: ForceOpt = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不列出工作表。")] = False,
@@ -573,13 +573,7 @@ def generate(
     ] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="并行进程数。")] = 1,
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的工作簿。")] = False,
-    profile: Annotated[
-        str | None,
-        typer.Option(
-            "--profile",
-            help="表样格式（xlfin profiles 列出全部）；默认 nmg-2023，2025 年起 nmg-2024。",
-        ),
-    ] = None,
+    profile: NewProfileOpt = None,
 ) -> None:
     """为多个单位生成已预填封面（及上年决算、年初预算）的工作簿，并写出生成结果清单。"""
     from xlfin.bulk import (
@@ -650,13 +644,7 @@ def merge(
         Path | None, typer.Option("--main", help="文字内容取自哪个单位的工作簿（默认第一个）。")
     ] = None,
     force: ForceOpt = False,
-    profile: Annotated[
-        str | None,
-        typer.Option(
-            "--profile",
-            help="表样格式（xlfin profiles 列出全部）；默认 nmg-2023，2025 年起 nmg-2024。",
-        ),
-    ] = None,
+    profile: NewProfileOpt = None,
     year: YearOpt = None,
 ) -> None:
     """汇总多个单位的工作簿：各表按行（科目编码）相加，数量相加，列出决算单位构成。"""

@@ -121,3 +121,14 @@ def strip_ordinal(label: str) -> str:
 def display_width(text: str) -> int:
     """Width of *text* in Excel character units: a CJK character counts as two."""
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def decode_text(data: bytes, encodings=("utf-8-sig", "gb18030")) -> str | None:
+    """*data* decoded with the first of *encodings* that fits (UTF-8, then the Chinese
+    Windows code page, for files typed by people); None when none does."""
+    for enc in encodings:
+        try:
+            return data.decode(enc)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return None

@@ -18,7 +18,7 @@ import zipfile
 from pathlib import Path
 
 from xlfin.excel import config
-from xlfin.io.files import FIXED_ZIP_TIME, mode_for
+from xlfin.io.files import mode_for, write_package
 
 RIBBON_REL = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
 PROJECT_LINE = re.compile(r'Public Const PROJECT_NAME As String = "[^"]*"')
@@ -135,12 +135,7 @@ def build(output: Path, sources: Path | None = None) -> dict:
 
 def _write_zip(path: Path, items: list[tuple[str, bytes]]) -> None:
     """The package with fixed entry times (a rebuild gives the same bytes)."""
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
-        for name, data in items:
-            zi = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            zi.external_attr = 0o644 << 16
-            zout.writestr(zi, data)
+    write_package(path, items, mode=0o644)
 
 
 def rename_project(vba_bin: bytes, name: str) -> bytes:

@@ -16,6 +16,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from xlfin.values import decode_text
+
 # Keys read by xlfin's Python side only (the VBA ignores keys it does not ask for).
 PYTHON_KEYS = frozenset({"SHEET_PASSWORD"})
 
@@ -120,12 +122,5 @@ def read(path: Path | None, encoding: str | None = None) -> dict[str, str]:
     if path is None or not Path(path).is_file():
         return {}
     data = Path(path).read_bytes()
-    for enc in (encoding or ansi_encoding(), "utf-8"):
-        try:
-            text = data.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        text = data.decode("latin-1")
+    text = decode_text(data, (encoding or ansi_encoding(), "utf-8")) or data.decode("latin-1")
     return {k.upper(): v for k, v in parse(text)}

@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 from xlfin.io.xlsx import ReadError, load_values, open_checks
-from xlfin.values import nfkc
+from xlfin.values import decode_text, nfkc
 
 CODE_HEADER = re.compile(r"(科目)?(编码|代码)")
 NAME_HEADER = re.compile(r"(科目)?名称")
@@ -36,14 +36,8 @@ def _text(v) -> str:
 
 def _rows(path: Path) -> list[list[str]]:
     if path.suffix.lower() == ".csv":
-        data = path.read_bytes()
-        for enc in ("utf-8-sig", "gb18030"):
-            try:
-                text = data.decode(enc)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
+        text = decode_text(path.read_bytes())
+        if text is None:
             raise CodeListError(f"无法识别 {path} 的文字编码（应为 UTF-8 或 GBK）")
         return [[_text(c) for c in row] for row in csv.reader(io.StringIO(text))]
     open_checks(path)

@@ -77,13 +77,14 @@ def normalize_xlsx(path: Path, stamp: str = "2000-01-01T00:00:00Z") -> None:
     os.replace(tmp, path)
 
 
-def write_package(path: Path, items: list[tuple[str, bytes]]) -> None:
-    """Write zip entries in order, with fixed times: the one way xlfin writes a package."""
+def write_package(path: Path, items: list[tuple[str, bytes]], mode: int = 0o600) -> None:
+    """Write zip entries in order, with fixed times: the one way xlfin writes a package
+    (*mode*: the entries' permission bits, which unzip tools apply)."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
         for name, data in items:
             zi = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
             zi.compress_type = zipfile.ZIP_DEFLATED
-            zi.external_attr = 0o600 << 16
+            zi.external_attr = mode << 16
             zout.writestr(zi, data)
 
 
