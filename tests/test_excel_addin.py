@@ -672,3 +672,22 @@ def test_a_wheel_installed_with_user_builds_the_addin(tmp_path):
         str(tmp_path / "user")
     )
     assert check_file(out).issues == ()
+
+
+def test_buttons_work_in_the_workbook_s_own_format(tmp_path):
+    """The nine-table sample: detected as mof9 2025, clean, its 说明数据 computed like the CLI."""
+    sample = ROOT / "samples" / "mof9_2025.xlsx"
+    book = FakeBook(sample)
+    assert xe.run("validate", book) == "校验通过，没有发现问题。"
+    assert xe.run("fill", book).startswith("已计算并写入 ")
+    book.save(tmp_path / "excel.xlsx")
+    assert (
+        runner.invoke(app, ["fill", str(sample), "-o", str(tmp_path / "cli.xlsx")]).exit_code == 0
+    )
+    a = load_workbook(tmp_path / "excel.xlsx")["说明数据"]
+    b = load_workbook(tmp_path / "cli.xlsx")["说明数据"]
+    assert [[c.value for c in r] for r in a.iter_rows()] == [
+        [c.value for c in r] for r in b.iter_rows()
+    ]
+    assert xe.run("narrate", book) == "已生成“情况说明”工作表。"
+    assert book.wb["情况说明"]["A1"].value == "2025 年度示例市群众艺术馆单位决算公开"
