@@ -13,7 +13,7 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
-from xlfin.io.xlsx import ReadError, formulas_without_value, load_values, open_checks
+from xlfin.io.xlsx import MAX_COLS, MAX_ROWS, ReadError, load_values, open_checks, scan_sheets
 from xlfin.layout import (
     PROJECT_FIELDS,
     PROJECT_FUND_COLS,
@@ -37,6 +37,7 @@ from xlfin.model import (
     Source,
     Table,
     column_letter,
+    parse_cell,
 )
 from xlfin.profile import BlockSpec, Profile, SheetSpec, load_profile
 from xlfin.values import (
@@ -751,9 +752,39 @@ def _read_book(path: Path, profile: Profile | str, year: int | None) -> Book:
     if isinstance(profile, str):
         profile = load_profile(profile, year)
     open_checks(path)
-    names, grids = load_values(path)
-    no_value = formulas_without_value(path)
-    return read_grids(names, grids, profile, no_value, str(path))
+    scans = scan_sheets(path)
+    names, grids = load_values(path, scans)
+    return read_grids(names, grids, profile, None, str(path), scans)
+
+
+def _scan_problems(name: str, scan, book: Book) -> None:
+    """Error values and far-away cells of a sheet, which the values alone do not show."""
+    if scan is None:
+        return
+    for cell, error in sorted(scan.errors.items(), key=lambda x: parse_cell(x[0])):
+        book.problems.append(
+            Problem(
+                "error_value",
+                name,
+                cell,
+                error,
+                "数字或文字",
+                f"单元格是错误值 {error}（公式出错或引用失效），xlfin 按空白读取；请修正公式或填入数字",
+            )
+        )
+    if scan.outside:
+        more = "等" if len(scan.outside) > 1 else ""
+        book.problems.append(
+            Problem(
+                "outside",
+                name,
+                scan.outside[0],
+                "、".join(scan.outside[:5]),
+                f"前 {MAX_ROWS} 行、前 {MAX_COLS} 列以内",
+                f"{scan.outside[0]}{more}单元格远在表格范围以外（第 {scan.rows} 行、第 {scan.cols} 列），"
+                f"未读取；xlfin 只读前 {MAX_ROWS} 行、前 {MAX_COLS} 列，请删除这些内容",
+            )
+        )
 
 
 def read_detected(path: str | Path, profile_id: str | None = None, year: int | None = None):
@@ -767,10 +798,10 @@ def read_detected(path: str | Path, profile_id: str | None = None, year: int | N
     try:
         path = Path(path)
         open_checks(path)
-        names, grids = load_values(path)
+        scans = scan_sheets(path)
+        names, grids = load_values(path, scans)
         found = detect(names, grids, profile_id, year)
-        no_value = formulas_without_value(path)
-        return read_grids(names, grids, found.profile, no_value, str(path)), found
+        return read_grids(names, grids, found.profile, None, str(path), scans), found
     finally:
         if enabled:
             gc.enable()
@@ -782,11 +813,13 @@ def read_grids(
     profile: Profile,
     no_value: dict[str, set[str]] | None = None,
     path: str | None = None,
+    scans: dict | None = None,
 ) -> Book:
     """Build a Book from sheet values (rows of cells from A1; '' or None for blank), however they
     were read: python-calamine for files, one ``range.value`` per sheet in Excel. *grids* may be
     a lazy mapping: a sheet is only fetched when it is needed."""
-    no_value = no_value or {}
+    scans = scans or {}
+    no_value = no_value or {n: sc.no_value for n, sc in scans.items() if sc.no_value}
     book = Book(profile_id=profile.id, year=profile.year, path=path)
     used: set[str] = set()
     matched: dict[str, str] = {}
@@ -821,6 +854,7 @@ def read_grids(
                 book.tables[spec.id] = Table(id=spec.id, sheet=spec.name, present=False)
             continue
         name = matched[spec.id]
+        _scan_problems(name, scans.get(name), book)
         grid = SheetGrid(name, grids[name], no_value.get(name, set()), book.problems)
         if spec.kind == "table":
             book.tables[spec.id] = _read_table(profile, spec, grid)

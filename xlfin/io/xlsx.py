@@ -1,14 +1,28 @@
 """Low-level access to an .xlsx package: opening checks, values via python-calamine,
-and formula cells without a cached value (which python-calamine cannot tell from blanks).
+and what python-calamine cannot tell: formula cells without a cached value, error values
+(#REF! …, which it reads as blank), and where the sheet's content really ends.
+
+Hostile packages are stopped before anything is inflated: a part or a whole that would
+inflate far beyond any real 决算 workbook (a zip bomb) is refused; a value far outside the
+tables (XFD1048576) would make python-calamine allocate the whole rectangle, so such a sheet
+is read by a small streaming reader up to the limits below and the far cells are reported.
 """
 
 from __future__ import annotations
 
 import re
 import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import python_calamine
+
+# What no real 决算 workbook exceeds (the sample: 15 sheets, 0.3 MB inflated).
+MAX_PART_BYTES = 64 * 1024 * 1024  # one part, inflated
+MAX_TOTAL_BYTES = 256 * 1024 * 1024  # the whole package, inflated
+MAX_RATIO = 200  # inflated ÷ compressed, for parts over 1 MB
+MAX_ROWS = 10000  # rows read of one sheet
+MAX_COLS = 64  # columns read of one sheet (BL)
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
@@ -47,15 +61,64 @@ def open_checks(path: Path) -> None:
             )
     if not zipfile.is_zipfile(path):
         raise ReadError(f"不是有效的 .xlsx 文件（不是 zip 包）：{path} / not an .xlsx (zip) file")
+    _bomb_checks(path)
 
 
-def load_values(path: Path) -> tuple[list[str], dict[str, list[list]]]:
-    """Sheet names in order, and each sheet's values as rows (starting at A1)."""
+def _bomb_checks(path: Path) -> None:
+    """Refuse a package whose parts would inflate beyond any real workbook (zip bomb)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError) as e:
+        raise ReadError(f"不是有效的 .xlsx 文件：{path}（{e}） / broken zip package") from None
+    total = 0
+    for info in infos:
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        too_big = info.file_size > MAX_PART_BYTES
+        if too_big or (info.file_size > 1024 * 1024 and ratio > MAX_RATIO):
+            raise ReadError(
+                f"工作簿的 {info.filename} 解压后有 {info.file_size // (1024 * 1024)} MB"
+                f"（压缩比 {ratio:.0f}），远超任何决算工作簿，疑为压缩炸弹，已拒绝读取：{path}"
+                " / a part inflates far beyond any real workbook (zip bomb), refused"
+            )
+    if total > MAX_TOTAL_BYTES:
+        raise ReadError(
+            f"工作簿解压后共有 {total // (1024 * 1024)} MB，远超任何决算工作簿，已拒绝读取：{path}"
+            " / the package inflates far beyond any real workbook, refused"
+        )
+
+
+@dataclass
+class SheetScan:
+    """What the sheet XML says that python-calamine's values do not."""
+
+    rows: int = 0  # the last row with a value
+    cols: int = 0  # the last column with a value
+    no_value: set[str] = field(default_factory=set)  # formula cells without a cached value
+    errors: dict[str, str] = field(default_factory=dict)  # A1 → #REF! …
+    outside: list[str] = field(default_factory=list)  # valued cells beyond MAX_ROWS/MAX_COLS
+
+    @property
+    def too_far(self) -> bool:
+        return self.rows > MAX_ROWS or self.cols > MAX_COLS
+
+
+def load_values(
+    path: Path, scans: dict[str, SheetScan] | None = None
+) -> tuple[list[str], dict[str, list[list]]]:
+    """Sheet names in order, and each sheet's values as rows (starting at A1). A sheet with
+    values beyond MAX_ROWS × MAX_COLS is read by the streaming reader, up to those limits."""
+    scans = scan_sheets(path) if scans is None else scans
     try:
         wb = python_calamine.CalamineWorkbook.from_path(str(path))
         names = list(wb.sheet_names)
         grids = {}
         for name in names:
+            scan = scans.get(name)
+            if scan is not None and scan.too_far:
+                grids[name] = _bounded_grid(path, name)
+                continue
             sheet = wb.get_sheet_by_name(name)
             # skip_empty_area=False: rows start at A1, so list positions are cell positions
             grids[name] = sheet.to_python(skip_empty_area=False)
@@ -64,8 +127,145 @@ def load_values(path: Path) -> tuple[list[str], dict[str, list[list]]]:
         raise ReadError(f"工作簿设置了密码，无法读取：{path} / password-protected") from e
     except python_calamine.CalamineError as e:
         raise ReadError(f"无法读取工作簿 {path}：{e} / cannot read workbook") from e
+    except ReadError:
+        raise
     except Exception as e:  # calamine raises plain errors for some broken packages
         raise ReadError(f"无法读取工作簿 {path}：{e} / cannot read workbook") from e
+
+
+def _col_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ch - 64)
+    return n
+
+
+_T_ATTR = re.compile(rb'\bt="([a-zA-Z]+)"')
+_V = re.compile(rb"<v>([^<]*)</v>")
+_REF_PARTS = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
+
+
+def scan_sheets(path: Path) -> dict[str, SheetScan]:
+    """For each sheet: its real extent, formula cells without a cached value, error cells."""
+    out: dict[str, SheetScan] = {}
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for name, part in _sheet_parts(zf).items():
+                try:
+                    data = zf.read(part)
+                except KeyError:
+                    continue
+                out[name] = _scan(data)
+    except (KeyError, zipfile.BadZipFile):
+        return out
+    return out
+
+
+# Cheap signs that a sheet may reach beyond the limits: a row number of 5 digits or more, a
+# column from BM (65) on, or a cell whose first attribute is not r= (then nothing is assumed).
+_FAR_ROW = re.compile(rb'<row r="[0-9]{5,}"')
+_FAR_COL = re.compile(rb'<c r="(?:[C-Z][A-Z]|B[M-Z]|[A-Z]{3})[0-9]')
+_ODD_CELL = re.compile(rb"<c (?!r=)")
+
+
+def _scan(data: bytes) -> SheetScan:
+    has_formula = _FORMULA.search(data) is not None
+    if not has_formula and b't="e"' not in data and _within_limits(data):
+        return SheetScan()  # the common case: nothing to find, nothing far away
+    return _full_scan(data, has_formula)
+
+
+def _within_limits(data: bytes) -> bool:
+    """No sign of a cell beyond MAX_ROWS × MAX_COLS (empty cells count: an upper bound)."""
+    return not (_FAR_ROW.search(data) or _FAR_COL.search(data) or _ODD_CELL.search(data))
+
+
+def _full_scan(data: bytes, has_formula: bool) -> SheetScan:
+    scan = SheetScan()
+    for m in _CELL.finditer(data):
+        body = m.group(2) or b""
+        valued = _HAS_VALUE.search(body)
+        if not valued and not (has_formula and _FORMULA.search(body)):
+            continue
+        ref = _REF_PARTS.search(m.group(1))
+        if not ref:
+            continue
+        col, row = _col_number(ref.group(1)), int(ref.group(2))
+        a1 = (ref.group(1) + ref.group(2)).decode()
+        if has_formula and _FORMULA.search(body) and not valued:
+            scan.no_value.add(a1)
+        if not valued:
+            continue
+        scan.rows, scan.cols = max(scan.rows, row), max(scan.cols, col)
+        if row > MAX_ROWS or col > MAX_COLS:
+            if len(scan.outside) < 20:
+                scan.outside.append(a1)
+            continue
+        t = _T_ATTR.search(m.group(1))
+        if t and t.group(1) == b"e":
+            v = _V.search(body)
+            scan.errors[a1] = _xml_unescape(v.group(1).decode()) if v else "#错误"
+    return scan
+
+
+def _bounded_grid(path: Path, name: str) -> list[list]:
+    """The values of sheet *name* within MAX_ROWS × MAX_COLS, read by streaming the sheet XML
+    (numbers as floats, strings, booleans; error cells blank, as python-calamine gives them)."""
+    import xml.etree.ElementTree as ET
+
+    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    with zipfile.ZipFile(path) as zf:
+        shared: list[str] = []
+        if "xl/sharedStrings.xml" in zf.namelist():
+            with zf.open("xl/sharedStrings.xml") as fh:
+                for _ev, el in ET.iterparse(fh):
+                    if el.tag == ns + "si":
+                        shared.append("".join(t.text or "" for t in el.iter(ns + "t")))
+                        el.clear()
+        part = _sheet_parts(zf)[name]
+        cells: dict[tuple[int, int], object] = {}
+        with zf.open(part) as fh:
+            for _ev, el in ET.iterparse(fh):
+                if el.tag != ns + "c":
+                    if el.tag == ns + "row":
+                        el.clear()
+                    continue
+                m = _REF_PARTS.search(f'r="{el.get("r", "")}"'.encode())
+                if m:
+                    col, row = _col_number(m.group(1)), int(m.group(2))
+                    if row <= MAX_ROWS and col <= MAX_COLS:
+                        cells[(row, col)] = _cell_value(el, ns, shared)
+                el.clear()
+    if not cells:
+        return []
+    nrows = max(r for r, _ in cells)
+    ncols = max(c for _, c in cells)
+    grid = [[""] * ncols for _ in range(nrows)]
+    for (r, c), v in cells.items():
+        grid[r - 1][c - 1] = v
+    return grid
+
+
+def _cell_value(el, ns: str, shared: list[str]) -> object:
+    t = el.get("t", "n")
+    if t == "inlineStr":
+        return "".join(x.text or "" for x in el.iter(ns + "t"))
+    v = el.find(ns + "v")
+    if v is None or v.text is None:
+        return ""
+    if t == "s":
+        i = int(v.text) if v.text.isdigit() else -1
+        return shared[i] if 0 <= i < len(shared) else ""
+    if t in ("str", "d"):
+        return v.text
+    if t == "b":
+        return v.text == "1"
+    if t == "e":
+        return ""
+    try:
+        return float(v.text)
+    except ValueError:
+        return ""
 
 
 _SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\b[^>]*>")
@@ -103,25 +303,4 @@ def _xml_unescape(text: str) -> str:
 
 def formulas_without_value(path: Path) -> dict[str, set[str]]:
     """For each sheet, the A1 addresses of formula cells that carry no cached value."""
-    out: dict[str, set[str]] = {}
-    try:
-        with zipfile.ZipFile(path) as zf:
-            for name, part in _sheet_parts(zf).items():
-                try:
-                    data = zf.read(part)
-                except KeyError:
-                    continue
-                if not _FORMULA.search(data):
-                    continue
-                missing = set()
-                for m in _CELL.finditer(data):
-                    body = m.group(2) or b""
-                    if _FORMULA.search(body) and not _HAS_VALUE.search(body):
-                        ref = _REF.search(m.group(1))
-                        if ref:
-                            missing.add(ref.group(1).decode())
-                if missing:
-                    out[name] = missing
-    except (KeyError, zipfile.BadZipFile):
-        return out
-    return out
+    return {n: sc.no_value for n, sc in scan_sheets(path).items() if sc.no_value}

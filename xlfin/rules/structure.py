@@ -166,6 +166,22 @@ def _code_rows(ctx: Context):
                         yield t, b, row
 
 
+@rule("S015", "warning", "表格范围以外的内容")
+def outside(ctx: Context) -> Iterator[Finding]:
+    """A sheet has values far outside any table (beyond 10,000 rows or 64 columns), such as a
+    stray entry at XFD1048576. They are not read (reading the whole rectangle would take
+    gigabytes); delete them. One finding per sheet, at the first such cell."""
+    yield from _problems(ctx, ("outside",), "S015", "warning")
+
+
+@rule("S016", "error", "单元格是错误值")
+def error_value(ctx: Context) -> Iterator[Finding]:
+    """A cell holds an Excel error value (#REF!, #DIV/0!, #N/A, #VALUE! …), usually a formula
+    whose reference broke. It is read as blank, so a total that includes it is wrong: fix the
+    formula or type the figure."""
+    yield from _problems(ctx, ("error_value",), "S016", "error")
+
+
 @rule("S011", "warning", "未知的科目编码")
 def unknown_code(ctx: Context) -> Iterator[Finding]:
     """A 科目编码 is not in the 支出功能分类 list for the book's year: the official list of that

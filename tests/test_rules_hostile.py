@@ -1,0 +1,62 @@
+"""S015 (values far outside the tables) and S016 (Excel error values), on workbooks made by
+the hostile-input generator from the sample."""
+
+from __future__ import annotations
+
+import hostile
+import pytest
+
+from xlfin.io.reader import read_book
+from xlfin.layout import sheet_layout
+from xlfin.model import column_letter
+from xlfin.profile import load_profile
+from xlfin.rules import run
+
+PROFILE = load_profile("nmg-2023")
+
+
+def cell_of(table: str, block: int, row: str, col: str) -> str:
+    bl = sheet_layout(PROFILE, table).blocks[block]
+    return f"{column_letter(bl.value_cols[col])}{bl.row_pos[row]}"
+
+
+def findings(path, rule_id):
+    return [
+        (f.id, f.severity, f.where, f.message)
+        for f in run(read_book(path, PROFILE), PROFILE, select=[rule_id]).findings
+    ]
+
+
+def test_S015_good_and_bad(tmp_path):
+    assert findings(hostile.SAMPLE, "S015") == []
+    near = hostile.far_value(tmp_path / "near.xlsx", "BL10000")  # the last cell still read
+    assert findings(near, "S015") == []
+    far = hostile.far_value(tmp_path / "far.xlsx", "XFD1048576")
+    assert findings(far, "S015") == [
+        (
+            "S015",
+            "warning",
+            "收入支出决算总表!XFD1048576",
+            "XFD1048576单元格远在表格范围以外（第 1048576 行、第 16384 列），未读取；"
+            "xlfin 只读前 10000 行、前 64 列，请删除这些内容",
+        )
+    ]
+    # and the tables are read as before: the sample's own findings are all still there
+    before = run(read_book(hostile.SAMPLE, PROFILE), PROFILE).short()
+    after = [f for f in run(read_book(far, PROFILE), PROFILE).short() if f[0] != "S015"]
+    assert after == before
+
+
+@pytest.mark.parametrize("error", ["#REF!", "#DIV/0!", "#N/A"])
+def test_S016_good_and_bad(tmp_path, error):
+    assert findings(hostile.SAMPLE, "S016") == []
+    ref = cell_of("T01", 0, "gpb", "amount")
+    bad = hostile.error_value(tmp_path / "e.xlsx", ref, error)
+    assert findings(bad, "S016") == [
+        (
+            "S016",
+            "error",
+            f"收入支出决算总表!{ref}",
+            f"单元格是错误值 {error}（公式出错或引用失效），xlfin 按空白读取；请修正公式或填入数字",
+        )
+    ]
