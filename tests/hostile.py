@@ -69,3 +69,32 @@ def zip_bomb(out: Path, megabytes: int = 80, src=SAMPLE) -> Path:
     parts = _parts(src)
     parts["xl/media/image1.bin"] = bytes(megabytes * 1024 * 1024)
     return _write(parts, out)
+
+
+def with_texts(out: Path, texts: dict[tuple[str, str], object], src=SAMPLE) -> Path:
+    """The workbook with cells (sheet, A1) set to *texts* as string cells, whatever they hold
+    (text that looks like a formula, an ``_x0001_`` escape, a NaN written as a number)."""
+    parts = _parts(src)
+    for (sheet, ref), value in texts.items():
+        name = sheet_part(parts, sheet)
+        xml = parts[name].decode()
+        if isinstance(value, str):
+            esc = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            new = f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{esc}</t></is></c>'
+        else:
+            new = f'<c r="{ref}" t="n"><v>{value}</v></c>'
+        cell = re.compile(rf'<c r="{ref}"[^>]*?(?:/>|>.*?</c>)', re.S)
+        xml, n = cell.subn(new, xml, count=1)
+        assert n == 1, (sheet, ref)
+        parts[name] = xml.encode()
+    return _write(parts, out)
+
+
+def formula_cells(path: Path) -> int:
+    """How many formula elements the workbook's sheets hold."""
+    with zipfile.ZipFile(path) as z:
+        return sum(
+            len(re.findall(rb"<f[ >/]", z.read(n)))
+            for n in z.namelist()
+            if n.startswith("xl/worksheets/") and n.endswith(".xml")
+        )

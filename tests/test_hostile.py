@@ -105,3 +105,151 @@ def test_one_bad_unit_does_not_mark_another(cases, tmp_path):
     assert rows["a_far.xlsx"][3] == "有错误" and rows["c_good.xlsx"][3] == "有错误"
     assert rows["c_good.xlsx"][4] == 8  # the sample's own 8 errors, as when checked alone
     assert rows["b_bomb.xlsx"][3] == "无法读取" and "压缩炸弹" in rows["b_bomb.xlsx"][7]
+
+
+def test_no_command_writes_over_its_own_input(tmp_path):
+    from typer.testing import CliRunner
+
+    from xlfin.cli import app
+
+    runner = CliRunner()
+    book = tmp_path / "单位.xlsx"
+    shutil.copyfile(hostile.SAMPLE, book)
+    twin = tmp_path / "另一单位.xlsx"
+    shutil.copyfile(hostile.SAMPLE, twin)
+    before = book.read_bytes()
+    for args in (
+        ["export", str(book), "-o", str(book), "--force"],
+        ["merge", str(book), str(twin), "-o", str(twin), "--force"],
+        ["check", str(book), str(twin), "--summary", str(twin), "--force"],
+    ):
+        res = runner.invoke(app, args)
+        assert res.exit_code == 2 and "输出文件就是输入文件" in res.output, (args, res.output)
+    assert book.read_bytes() == before and twin.read_bytes() == before
+
+
+FORMULA = '=HYPERLINK("http://x","y")'
+
+
+def _runner():
+    from typer.testing import CliRunner
+
+    return CliRunner()
+
+
+def test_text_never_becomes_a_formula(tmp_path):
+    """部门概况, the unit's name and a project name that look like formulas stay text in every
+    workbook xlfin writes (import, merge, narrate --into-workbook, check --summary)."""
+    import json
+
+    from xlfin.cli import app
+
+    runner = _runner()
+    src = hostile.with_texts(
+        tmp_path / "f.xlsx", {("部门概况", "B4"): FORMULA, ("封面", "B4"): "=1+1"}
+    )
+    twin = tmp_path / "twin.xlsx"
+    shutil.copyfile(src, twin)
+    outs = {}
+    outs["narrate"] = tmp_path / "n.xlsx"
+    assert runner.invoke(
+        app, ["narrate", str(src), "--into-workbook", str(outs["narrate"])]
+    ).exit_code in (0, 1)
+    outs["merge"] = tmp_path / "m.xlsx"
+    assert (
+        runner.invoke(app, ["merge", str(src), str(twin), "-o", str(outs["merge"])]).exit_code == 0
+    )
+    outs["summary"] = tmp_path / "s.xlsx"
+    runner.invoke(app, ["check", str(src), str(twin), "--summary", str(outs["summary"])])
+    data = tmp_path / "d.json"
+    assert runner.invoke(app, ["export", str(src), "-o", str(data)]).exit_code == 0
+    doc = json.loads(data.read_text(encoding="utf-8"))
+    assert doc["forms"]["OVERVIEW.overview"]["functions"] == FORMULA
+    doc["projects"][0]["name"] = "=cmd|' /C calc'!A0"
+    data.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    outs["import"] = tmp_path / "i.xlsx"
+    assert runner.invoke(app, ["import", str(data), "-o", str(outs["import"])]).exit_code == 0
+    for what, path in outs.items():
+        assert hostile.formula_cells(path) == 0, what
+    from xlfin.io.reader import read_book
+
+    back = read_book(outs["import"], "nmg-2023")
+    assert back.forms["OVERVIEW.overview"]["functions"].value == FORMULA
+    assert back.projects[0].get("name") == "=cmd|' /C calc'!A0"
+
+
+def test_generate_report_and_workbooks_neutralise_hostile_names(tmp_path):
+    import csv
+
+    from xlfin.cli import app
+
+    units = tmp_path / "units.csv"
+    units.write_text(
+        'unit_code,unit_name\n=1+2,=HYPERLINK("http://x")\n900002,名称\x00带空字符\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "单位"
+    res = _runner().invoke(
+        app, ["generate", "--units", str(units), "--year", "2024", "--out", str(out)]
+    )
+    assert "Traceback" not in res.output
+    rows = list(csv.reader((out / "生成结果.csv").read_text(encoding="utf-8-sig").splitlines()))
+    for row in rows[1:]:
+        assert all(cell[:1] not in ("=", "+", "-", "@") for cell in row), row
+    from xlfin.io.reader import read_book
+
+    for wb in out.glob("*.xlsx"):
+        assert hostile.formula_cells(wb) == 0
+        read_book(wb, "nmg-2023")  # readable: no raw NUL in the XML
+
+
+def test_control_characters_and_nan_do_not_crash_writers(tmp_path):
+    from xlfin.cli import app
+
+    runner = _runner()
+    src = hostile.with_texts(
+        tmp_path / "c.xlsx",
+        {("部门概况", "B4"): "职能_x0001_说明\u0007", ("收入支出决算总表", "C7"): "NaN"},
+    )
+    cases = [
+        ["narrate", str(src), "-o", str(tmp_path / "n.docx")],
+        ["narrate", str(src), "--into-workbook", str(tmp_path / "n.xlsx")],
+        ["fill", str(src), "-o", str(tmp_path / "f.xlsx")],
+        ["check", str(src), "--mark", "-o", str(tmp_path / "m.xlsx")],
+        ["merge", str(src), str(hostile.SAMPLE), "-o", str(tmp_path / "g.xlsx")],
+    ]
+    for args in cases:
+        res = runner.invoke(app, args)
+        assert res.exit_code in (0, 1), (args, res.output, res.exception)
+
+
+def test_a_huge_amount_is_a_finding(tmp_path):
+    from xlfin.cli import app
+
+    src = hostile.with_texts(tmp_path / "h.xlsx", {("收入支出决算总表", "C7"): 1e26})
+    runner = _runner()
+    res = runner.invoke(app, ["check", str(src), "--select", "S007"])
+    assert "收入支出决算总表!C7: S007 error" in res.output and "大得不合理" in res.output
+    for args in (["fill", str(src), "-o", str(tmp_path / "f.xlsx")], ["narrate", str(src)]):
+        assert runner.invoke(app, args).exit_code in (0, 1), args
+
+
+def test_a_damaged_result_sheet_is_rebuilt(tmp_path):
+    from openpyxl import load_workbook
+
+    from xlfin.cli import app
+
+    runner = _runner()
+    marked = tmp_path / "m.xlsx"
+    assert (
+        runner.invoke(app, ["check", str(hostile.SAMPLE), "--mark", "-o", str(marked)]).exit_code
+        == 1
+    )
+    wb = load_workbook(marked)
+    ws = wb["校验结果"]
+    ws["F2"], ws["F3"], ws["F4"] = "A0|FFC7CE", "封面!ZZZZ9|GGGGGG", "没有这张表!A1|FFC7CE"
+    wb.save(marked)
+    res = runner.invoke(app, ["check", str(marked), "--mark", "--in-place"])
+    assert res.exit_code == 1 and "Traceback" not in res.output, res.exception
+    rows = [r for r in load_workbook(marked)["校验结果"].iter_rows(min_row=2, values_only=True)]
+    assert len(rows) == 27

@@ -150,3 +150,57 @@ def test_second_reader_openpyxl_agrees_with_calamine():
                     assert Decimal(str(v)) == cell.value, cell.source
                     n += 1
     assert n > 200
+
+
+@pytest.mark.parametrize(
+    "mutate,message",
+    [
+        (lambda d: d.update(year=[2023]), r"\$\.year：应为四位数的年度"),
+        (lambda d: d.update(forms=[]), r"\$\.forms：应为对象"),
+        (lambda d: d["tables"].update(T01="x"), r"\$\.tables\.T01：应为对象"),
+        (
+            lambda d: d["tables"]["T01"]["rows"][0].update(values=[1]),
+            r"\$\.tables\.T01\.rows\[0\]\.values：应为对象",
+        ),
+        (
+            lambda d: d["projects"][0].update(indicators={}),
+            r"\$\.projects\[0\]\.indicators：应为数组",
+        ),
+        (
+            lambda d: d["forms"]["COVER.unit"].update(year={"a": 1}),
+            r"\$\.forms\.COVER\.unit\.year：应为文字、数字或 null",
+        ),
+        (
+            lambda d: d["tables"]["T01"]["rows"][0]["values"].update(amount="Infinity"),
+            "不是合理的金额",
+        ),
+        (lambda d: d["tables"]["T01"]["rows"][0]["values"].update(amount="1e26"), "不是合理的金额"),
+    ],
+)
+def test_json_shape_errors_name_their_path(profile, mutate, message):
+    data = json.loads(SAMPLE_JSON.read_text(encoding="utf-8"))
+    mutate(data)
+    with pytest.raises(InterchangeError, match=message):
+        data_to_book(data, profile)
+
+
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        (
+            '{"format": "xlfin.book", "version": 1, "profile": "nmg-2023", "year": NaN}',
+            "不接受 NaN",
+        ),
+        ("[" * 100000 + "]" * 100000, "嵌套过深"),
+        (
+            '{"format": "xlfin.book", "version": 1, "profile": "nmg-2023", "forms": []}',
+            "$.forms：应为对象",
+        ),
+    ],
+)
+def test_cli_import_refuses_bad_documents_in_one_line(tmp_path, text, message):
+    src = tmp_path / "d.json"
+    src.write_text(text, encoding="utf-8")
+    res = runner.invoke(app, ["import", str(src), "-o", str(tmp_path / "o.xlsx")])
+    assert res.exit_code == 2 and message in res.output and "Traceback" not in res.output
+    assert not (tmp_path / "o.xlsx").exists()

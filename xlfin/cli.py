@@ -135,7 +135,7 @@ def export_json(
     data = book_to_data(book, prof)
     text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
     try:
-        check_output(output, force)
+        check_output(output, force, [workbook])
         atomic_write(output, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     except OutputError as e:
         fail(str(e))
@@ -155,24 +155,29 @@ def import_json(
     """把 JSON 数据填入模板，生成工作簿。"""
     import json
 
-    from xlfin.interchange import InterchangeError, data_to_book
+    from xlfin.interchange import InterchangeError, data_to_book, validate
     from xlfin.io.writer import write_book
 
+    def no_constant(name: str):
+        raise ValueError(f"不接受 {name}")
+
     try:
-        data = json.loads(data_file.read_text(encoding="utf-8"))
+        data = json.loads(data_file.read_text(encoding="utf-8"), parse_constant=no_constant)
     except FileNotFoundError:
         fail(f"文件不存在：{data_file} / file not found")
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+    except (UnicodeDecodeError, ValueError) as e:  # JSONDecodeError is a ValueError
         fail(f"不是有效的 JSON 文件：{data_file}（{e}）/ invalid JSON")
+    except RecursionError:
+        fail(f"JSON 嵌套过深，不是 xlfin 的数据：{data_file} / JSON nested too deep")
     except OSError as e:
         fail(f"无法读取 {data_file}：{e.strerror or e}")
+    problems = validate(data)
+    if problems:
+        fail("JSON 数据的结构不对 / malformed JSON document：" + "；".join(problems))
     try:
-        prof = load_profile(
-            str(data.get("profile", "")) if isinstance(data, dict) else "",
-            data.get("year") if isinstance(data, dict) else None,
-        )
+        prof = load_profile(data["profile"], data.get("year"))
         book = data_to_book(data, prof)
-        check_output(output, force)
+        check_output(output, force, [data_file])
         write_book(book, prof, output)
     except (ProfileError, InterchangeError, OutputError) as e:
         fail(str(e))
@@ -295,7 +300,7 @@ def check(
         if worst is None or RANK[f.severity] < RANK[worst]:
             worst = f.severity
     if summary is not None:
-        _write_summary(summary, outcomes, force)
+        _write_summary(summary, outcomes, force, paths)
     if output_format == OutputFormat.json:
         data = [
             {
@@ -384,30 +389,37 @@ def _check_many(paths, profile, year, sel, ign, jobs):
     return outcomes
 
 
-def _write_summary(path: Path, outcomes, force: bool) -> None:
+def _write_summary(path: Path, outcomes, force: bool, inputs=()) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from xlfin.io.cells import put
     from xlfin.io.files import atomic_write
 
     try:
-        check_output(path, force)
+        check_output(path, force, inputs)
     except OutputError as e:
         fail(str(e))
     wb = Workbook()
     ws = wb.active
     ws.title = "汇总"
-    ws.append(["文件", "单位编码", "单位名称", "状态", "错误", "警告", "主要问题", "原因"])
+
+    def append(sheet, values) -> None:  # every text a string cell, never a formula
+        r = sheet.max_row + 1 if sheet.max_row > 1 or sheet["A1"].value is not None else 1
+        for c, v in enumerate(values, 1):
+            put(sheet.cell(r, c), v)
+
+    append(ws, ["文件", "单位编码", "单位名称", "状态", "错误", "警告", "主要问题", "原因"])
     for o in outcomes:
         first = "；".join(
             f"{f.id} {f.where} {f.message}" for f in o.findings if f.severity != "info"
         )
-        ws.append([o.file, o.key, o.name, o.status, o.errors, o.warnings, first[:500], o.reason])
+        append(ws, [o.file, o.key, o.name, o.status, o.errors, o.warnings, first[:500], o.reason])
     detail = wb.create_sheet("全部发现")
-    detail.append(["文件", "单位名称", "规则", "级别", "位置", "说明"])
+    append(detail, ["文件", "单位名称", "规则", "级别", "位置", "说明"])
     for o in outcomes:
         for f in o.findings:
-            detail.append([o.file, o.name, f.id, f.severity, f.where, f.message])
+            append(detail, [o.file, o.name, f.id, f.severity, f.where, f.message])
     for sheet in (ws, detail):
         for c in sheet[1]:
             c.font = Font(bold=True)
@@ -534,7 +546,7 @@ def narrate(
     text = make_text(book, prof, "txt" if suffix == ".txt" else "md")
     if output is not None:
         try:
-            check_output(output, force)
+            check_output(output, force, [workbook])
             if suffix == ".docx":
                 from xlfin.io.docx_writer import write_docx
 
@@ -624,12 +636,16 @@ def _generation_summary(outcomes, out_dir: Path) -> None:
             err.print(
                 f"{o.key} {o.name}：{o.status}{'，' + o.reason if o.reason else ''}", soft_wrap=True
             )
+    from xlfin.io.cells import csv_safe
+
     report = out_dir / "生成结果.csv"
     with open(report, "w", encoding="utf-8-sig", newline="") as fh:
         w = csv.writer(fh)
-        w.writerow(["单位编码", "单位名称", "状态", "文件", "说明"])
+        w.writerow(
+            ["单位编码", "单位名称", "状态", "文件", "说明"]
+        )  # fields are text, never formulas
         for o in outcomes:
-            w.writerow([o.key, o.name, o.status, o.file, o.reason])
+            w.writerow([csv_safe(x) for x in (o.key, o.name, o.status, o.file, o.reason)])
     out.print(
         f"已生成 {counts['已生成']}，已跳过 {counts['已跳过']}，失败 {counts['失败']}；结果清单：{report}",
         soft_wrap=True,
@@ -677,7 +693,7 @@ def merge(
         main_index = matches[0]
     try:
         merged, notes = merge_books(books, prof, main_index)
-        check_output(output, force)
+        check_output(output, force, paths)
         write_book(merged, prof, output)
     except (MergeError, OutputError) as e:
         fail(str(e))

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from xlfin.layout import PROJECT_FUND_COLS, PROJECT_INDICATOR_COLS, PROJECT_TEXT_KEYS
 from xlfin.model import Book, Cell, Indicator, Project, Row, Table
 from xlfin.profile import Profile
+from xlfin.values import TOO_LARGE
 
 FORMAT = "xlfin.book"
 VERSION = 1
@@ -29,6 +30,104 @@ PROJECT_FIELDS = [
 
 class InterchangeError(Exception):
     """JSON data that does not describe a book of the profile."""
+
+
+# ---------------------------------------------------------------- the document's shape
+# Checked before anything is built, so that a wrong type is one message with its JSON path,
+# never a traceback. A scalar is text, a whole number, a finite number, true/false or null.
+MAX_ERRORS = 10
+
+
+def _scalar(v) -> bool:
+    if isinstance(v, float):
+        return v == v and v not in (float("inf"), float("-inf"))
+    return v is None or isinstance(v, (str, int, bool))
+
+
+def validate(data) -> list[str]:
+    """The shape problems of a JSON document (``$.tables.T01.rows[3].values``: …), [] if none."""
+    errors: list[str] = []
+
+    def err(path: str, what: str) -> None:
+        if len(errors) < MAX_ERRORS:
+            errors.append(f"{path}：{what}")
+
+    def obj(v, path: str) -> bool:
+        if not isinstance(v, dict):
+            err(path, "应为对象 {…}")
+            return False
+        return True
+
+    def arr(v, path: str) -> bool:
+        if not isinstance(v, list):
+            err(path, "应为数组 […]")
+            return False
+        return True
+
+    def scalars(v, path: str) -> None:
+        if obj(v, path):
+            for k, x in v.items():
+                if not _scalar(x):
+                    err(f"{path}.{k}", "应为文字、数字或 null（不能是对象、数组、NaN 或无穷大）")
+
+    if not obj(data, "$"):
+        return errors
+    if data.get("format") != FORMAT:
+        return [f'$.format：不是 xlfin 的 JSON 数据（缺少 "format": "{FORMAT}"）']
+    for key, kind in (("version", int), ("profile", str)):
+        if not isinstance(data.get(key), kind) or isinstance(data.get(key), bool):
+            err(f"$.{key}", f"缺少或类型不对（应为{'文字' if kind is str else '整数'}）")
+    year = data.get("year")
+    if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
+        err("$.year", "应为四位数的年度")
+    for key in ("forms", "lists", "tables"):
+        if key in data and not obj(data[key], f"$.{key}"):
+            continue
+    for name, fields in (
+        (data.get("forms") or {}).items() if isinstance(data.get("forms"), dict) else ()
+    ):
+        scalars(fields, f"$.forms.{name}")
+    if isinstance(data.get("lists"), dict):
+        for name, items in data["lists"].items():
+            if arr(items, f"$.lists.{name}"):
+                for i, item in enumerate(items):
+                    scalars(item, f"$.lists.{name}[{i}]")
+    if isinstance(data.get("tables"), dict):
+        for tid, entry in data["tables"].items():
+            path = f"$.tables.{tid}"
+            if not obj(entry, path):
+                continue
+            for k in ("unit_name", "note"):
+                if not _scalar(entry.get(k)):
+                    err(f"{path}.{k}", "应为文字或 null")
+            rows = entry.get("rows", [])
+            if not arr(rows, f"{path}.rows"):
+                continue
+            for i, r in enumerate(rows):
+                rp = f"{path}.rows[{i}]"
+                if not obj(r, rp):
+                    continue
+                for k in ("block", "key", "code", "name"):
+                    if k in r and not isinstance(r[k], (str, int)) or isinstance(r.get(k), bool):
+                        err(f"{rp}.{k}", "应为文字")
+                scalars(r.get("values", {}), f"{rp}.values")
+    if "projects" in data and arr(data["projects"], "$.projects"):
+        for i, proj in enumerate(data["projects"]):
+            pp = f"$.projects[{i}]"
+            if not obj(proj, pp):
+                continue
+            for k, v in proj.items():
+                if k == "funds":
+                    if obj(v, f"{pp}.funds"):
+                        for fk, fv in v.items():
+                            scalars(fv, f"{pp}.funds.{fk}")
+                elif k == "indicators":
+                    if arr(v, f"{pp}.indicators"):
+                        for j, ind in enumerate(v):
+                            scalars(ind, f"{pp}.indicators[{j}]")
+                elif not _scalar(v):
+                    err(f"{pp}.{k}", "应为文字、数字或 null")
+    return errors
 
 
 def dec_str(d: Decimal) -> str:
@@ -109,10 +208,15 @@ def _in(value, fmt: str, where: str):
     if value is None:
         return None
     if fmt in ("money", "pct"):
+        if isinstance(value, bool):
+            raise InterchangeError(f"{where}：“{value}”不是数字")
         try:
-            return Decimal(str(value)) if not isinstance(value, float) else Decimal(repr(value))
+            d = Decimal(str(value)) if not isinstance(value, float) else Decimal(repr(value))
         except InvalidOperation as e:
             raise InterchangeError(f"{where}：“{value}”不是数字") from e
+        if not d.is_finite() or abs(d) >= TOO_LARGE:
+            raise InterchangeError(f"{where}：“{value}”不是合理的金额（NaN、无穷大或大得不合理）")
+        return d
     if fmt in ("int", "count"):
         if isinstance(value, bool) or not isinstance(value, (int, str)):
             raise InterchangeError(f"{where}：“{value}”不是整数")
@@ -124,7 +228,13 @@ def _in(value, fmt: str, where: str):
 
 
 def data_to_book(data: dict, profile: Profile) -> Book:
-    """A Book from JSON data; raises InterchangeError with a Chinese message when malformed."""
+    """A Book from JSON data; raises InterchangeError with a Chinese message when malformed
+    (the shape first, every problem with its JSON path)."""
+    problems = validate(data)
+    if problems:
+        raise InterchangeError(
+            "JSON 数据的结构不对 / malformed JSON document：" + "；".join(problems)
+        )
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise InterchangeError(f'不是 xlfin 的 JSON 数据（缺少 "format": "{FORMAT}"）')
     if data.get("version") != VERSION:

@@ -6,6 +6,7 @@ run (or a clean one) can put every cell back exactly as it was before marking.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -49,12 +50,25 @@ def restore_writes(previous_states: list[str]) -> list[CellWrite]:
     (entries ``Sheet!A1|RRGGBB``; an empty colour means no fill)."""
     out = []
     for entry in previous_states:
-        if not entry or "|" not in entry or "!" not in entry:
-            continue
-        where, fill = entry.rsplit("|", 1)
-        sheet, cell = where.rsplit("!", 1)
-        out.append(CellWrite(sheet.strip("'"), cell, fill=fill or "", comment=""))
+        parsed = _state_entry(entry)
+        if parsed is not None:  # an edited or damaged entry is dropped, never trusted
+            out.append(CellWrite(*parsed[:2], fill=parsed[2], comment=""))
     return out
+
+
+_STATE = re.compile(r"^(.+)!([A-Z]{1,3})([1-9][0-9]{0,6})\|([0-9A-Fa-f]{6})?$")
+
+
+def _state_entry(entry: str) -> tuple[str, str, str] | None:
+    """(sheet, A1, RRGGBB or "") of a 原状态 entry ``Sheet!A1|RRGGBB``, or None when it is
+    not one (a cell beyond XFD1048576, a colour that is not six hex digits …)."""
+    m = _STATE.match(entry.strip()) if isinstance(entry, str) else None
+    if m is None:
+        return None
+    sheet, col, row, fill = m.groups()
+    if len(col) == 3 and col > "XFD" or int(row) > 1048576:
+        return None
+    return sheet.strip("'"), f"{col}{row}", (fill or "").upper()
 
 
 def mark_writes(
@@ -72,9 +86,9 @@ def mark_writes(
     writes: list[Write] = list(restore_writes(previous_states))
     recorded = {}
     for entry in previous_states:
-        if "|" in entry:
-            where, fill = entry.rsplit("|", 1)
-            recorded[where] = fill or None
+        parsed = _state_entry(entry)
+        if parsed is not None:
+            recorded[f"{parsed[0]}!{parsed[1]}"] = parsed[2] or None
     marked = [f for f in report.findings if f.severity in FILLS and f.sheet and f.cell]
     if not report.findings:
         writes.append(SheetWrite(RESULT_SHEET, delete=True))

@@ -37,8 +37,19 @@ def from_float(x: float) -> Decimal:
     return Decimal(format(x, ".15g"))
 
 
+TOO_LARGE = Decimal("1E15")  # 万元: no budget comes near; beyond it arithmetic loses precision
+
+
 def parse_amount(raw: object) -> tuple[Decimal | None, str | None]:
-    """(value, None) for a number or blank; (None, reason) for anything else."""
+    """(value, None) for a number or blank; (None, reason) for anything else, an absurdly
+    large number included (it would break the 2-decimal arithmetic)."""
+    value, why = _parse_amount(raw)
+    if value is not None and abs(value) >= TOO_LARGE:
+        return None, "数值大得不合理（1 千万亿 万元以上），请核对单位和数字"
+    return value, why
+
+
+def _parse_amount(raw: object) -> tuple[Decimal | None, str | None]:
     if raw is None:
         return None, None
     if isinstance(raw, bool):

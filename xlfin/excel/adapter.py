@@ -21,6 +21,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from decimal import Decimal
 
+from xlfin.io.cells import clean_text
 from xlfin.io.reader import read_grids
 from xlfin.marks import RESULT_SHEET, STATE_COL
 from xlfin.model import Book, column_letter, parse_cell
@@ -38,9 +39,15 @@ def normalize(value: object) -> object:
 
 
 def to_com(value: object) -> object:
-    """A Python value as Excel takes it (Decimal → float; Excel stores doubles anyway)."""
+    """A Python value as Excel takes it (Decimal → float; Excel stores doubles anyway). Text
+    stays text: Excel parses a value written through COM as if typed, so text that starts like
+    a formula (= + - @) gets the apostrophe prefix Excel uses for literal text."""
     if isinstance(value, Decimal):
         return float(value)
+    if isinstance(value, str):
+        value = clean_text(value)
+        if value[:1] in ("=", "+", "-", "@"):
+            return "'" + value
     return value
 
 

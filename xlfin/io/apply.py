@@ -9,6 +9,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from xlfin.io.cells import put, sanitize_workbook
 from xlfin.io.files import atomic_write
 from xlfin.marks import RESULT_SHEET, STATE_COL
 from xlfin.writes import KEEP, CellWrite, SheetWrite, Write
@@ -42,7 +43,7 @@ def _apply_cell(wb, w: CellWrite) -> None:
         return
     c = wb[w.sheet][w.cell]
     if w.value is not KEEP:
-        c.value = w.value
+        put(c, w.value)
     if w.number_format is not None:
         c.number_format = w.number_format
     if w.fill is not None:
@@ -60,8 +61,10 @@ def _apply_sheet(wb, w: SheetWrite) -> None:
     if w.delete:
         return
     ws = wb.create_sheet(w.name)
-    for row in w.rows:
-        ws.append(row)
+    for r, row in enumerate(w.rows, 1):
+        for c, value in enumerate(row, 1):
+            if value is not None:
+                put(ws.cell(r, c), value)
     for col, width in w.widths.items():
         ws.column_dimensions[get_column_letter(col)].width = width
     for (r, c), target in w.links.items():
@@ -93,6 +96,7 @@ def apply_file(source: Path, target: Path, writes_for) -> None:
     """Load *source*, let ``writes_for(wb)`` compute the writes, apply them, save to *target*
     atomically (the source is untouched unless it is the target)."""
     wb = load_workbook(source)
+    sanitize_workbook(wb)  # a NaN openpyxl read could not be written back
     apply_to_workbook(wb, writes_for(wb))
 
     def save(tmp: Path) -> None:

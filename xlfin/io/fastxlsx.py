@@ -20,6 +20,7 @@ from xml.sax.saxutils import escape
 from openpyxl.compat import safe_string
 from openpyxl.xml import LXML
 
+from xlfin.io.cells import clean_text
 from xlfin.io.files import atomic_write, normalize_xlsx, write_package
 from xlfin.io.template import build_workbook
 from xlfin.io.xlsx import _sheet_parts
@@ -37,6 +38,7 @@ class NotFast(Exception):
 def _cell_xml(ref: str, style: str, value: object) -> str:
     """The cell as openpyxl would write it, in whichever XML mode openpyxl runs."""
     if isinstance(value, str):
+        value = clean_text(value)  # as xlfin.io.cells.put does on the openpyxl path
         stripped = value.strip()
         preserve = stripped != value if LXML else (stripped and stripped != value)
         space = ' xml:space="preserve"' if preserve else ""

@@ -19,8 +19,19 @@ class OutputError(Exception):
     """The output path cannot be written (exists without --force, folder missing, no permission)."""
 
 
-def check_output(path: Path, force: bool) -> None:
-    """Refuse to overwrite unless *force*; refuse a missing or unwritable folder."""
+def check_output(path: Path, force: bool, inputs=()) -> None:
+    """Refuse to overwrite unless *force*; refuse a missing or unwritable folder; refuse,
+    *force* or not, to write over one of the command's own *inputs*."""
+    for src in inputs:
+        try:
+            same = Path(src).exists() and path.exists() and path.resolve() == Path(src).resolve()
+        except OSError:
+            same = False
+        if same:
+            raise OutputError(
+                f"输出文件就是输入文件：{path}；不会覆盖输入（请换一个输出文件名）"
+                " / the output is one of the inputs, refused"
+            )
     if path.exists() and path.is_dir():
         raise OutputError(f"输出路径是一个文件夹：{path} / output path is a directory")
     if path.exists() and not force:

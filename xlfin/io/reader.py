@@ -154,7 +154,7 @@ class SheetGrid:
                 )
             return Cell(None, src)
         if fmt in ("money", "pct"):
-            if type(raw) is float and raw == raw and abs(raw) != float("inf"):
+            if type(raw) is float and abs(raw) < 1e15:  # the common case (NaN fails the test)
                 return Cell(from_float(raw), src)
             value, why = parse_amount(raw)
         elif fmt in ("int", "count"):

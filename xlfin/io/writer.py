@@ -10,6 +10,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from xlfin.io.cells import put
 from xlfin.io.template import build_workbook, save_workbook
 from xlfin.model import Book
 from xlfin.placement import cell_values, fitted_profile
@@ -23,7 +24,7 @@ def fill_workbook(wb: Workbook, book: Book, profile: Profile) -> None:
     package writer (bulk generation) uses.
     """
     for sheet, cell, value in cell_values(book, profile):
-        wb[sheet][cell].value = value
+        put(wb[sheet][cell], value)
 
 
 def write_book(book: Book, profile: Profile, path: Path) -> None:
