@@ -253,3 +253,26 @@ def test_a_damaged_result_sheet_is_rebuilt(tmp_path):
     assert res.exit_code == 1 and "Traceback" not in res.output, res.exception
     rows = [r for r in load_workbook(marked)["校验结果"].iter_rows(min_row=2, values_only=True)]
     assert len(rows) == 27
+
+
+def test_typed_text_is_never_markup_in_the_narrative(tmp_path):
+    from docx import Document
+
+    from xlfin.cli import app
+
+    runner = _runner()
+    src = hostile.with_texts(
+        tmp_path / "m.xlsx",
+        {("部门概况", "B4"): "职能一。\n\n# 伪造标题\n<script>alert(1)</script> **粗** a|b"},
+    )
+    md = tmp_path / "n.md"
+    assert runner.invoke(app, ["narrate", str(src), "-o", str(md)]).exit_code in (0, 1)
+    text = md.read_text(encoding="utf-8")
+    assert "\n# 伪造标题" not in text and "<script>" not in text and "**粗**" not in text
+    assert "# 伪造标题" in text.replace("\u200b", "")  # the words are all there, as typed
+    docx = tmp_path / "n.docx"
+    assert runner.invoke(app, ["narrate", str(src), "-o", str(docx)]).exit_code in (0, 1)
+    doc = Document(str(docx))
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    assert not any("伪造标题" in h for h in headings)
+    assert any("伪造标题" in p.text for p in doc.paragraphs)

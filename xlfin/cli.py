@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from xlfin import __version__
 from xlfin.io.files import OutputError, check_output
@@ -21,8 +22,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+out = Console(highlight=False, markup=False)  # text users typed prints as typed
+err = Console(stderr=True, highlight=False, markup=False)
 
 
 # Options shared by several commands.
@@ -59,7 +60,7 @@ class UsageFailure(Exception):
 
 def fail(message: str) -> None:
     """Print *message* on stderr and exit with code 2 (misuse or unreadable input)."""
-    err.print(f"[bold red]错误[/]：{message}", soft_wrap=True)
+    err.print(Text.assemble(("错误", "bold red"), f"：{message}"), soft_wrap=True)
     raise typer.Exit(2)
 
 
@@ -113,7 +114,7 @@ def _load_book(path: Path, profile: str | None, year: int | None):
     except (ProfileError, ReadError) as e:
         fail(f"{path}：{e}" if not str(e).startswith(str(path)) else str(e))
     if found.note:
-        err.print(f"[yellow]提示[/]：{found.note}", soft_wrap=True)
+        err.print(Text.assemble(("提示", "yellow"), f"：{found.note}"), soft_wrap=True)
     return found.profile, book
 
 
@@ -261,11 +262,14 @@ def check(
     sel, ign = _split(select), _split(ignore)
     from xlfin.io.files import workbooks_under
 
-    paths = workbooks_under(files)
     missing_dirs = [p for p in files if not p.exists()]
+    paths = [p for p in workbooks_under(files) if p not in missing_dirs]  # each said once
     unreadable = bool(missing_dirs)
     for p in missing_dirs:
-        err.print(f"{p}: [bold red]无法读取[/]：文件或文件夹不存在", soft_wrap=True)
+        err.print(
+            Text.assemble(f"{p}: ", ("无法读取", "bold red"), "：文件或文件夹不存在"),
+            soft_wrap=True,
+        )
     worst = None
     all_findings = []
     counts = {"error": 0, "warning": 0, "info": 0}
@@ -274,7 +278,10 @@ def check(
         outcomes = _check_many(paths, profile, year, sel, ign, jobs)
         for o in outcomes:
             if o.status == "无法读取":
-                err.print(f"{o.file}: [bold red]无法读取[/]：{o.reason}", soft_wrap=True)
+                err.print(
+                    Text.assemble(f"{o.file}: ", ("无法读取", "bold red"), f"：{o.reason}"),
+                    soft_wrap=True,
+                )
                 unreadable = True
                 continue
             for f in o.findings:
@@ -284,11 +291,16 @@ def check(
             try:
                 book, found = read_detected(path, profile, year)
             except (ReadError, ProfileError) as e:
-                err.print(f"{path}: [bold red]无法读取[/]：{e}", soft_wrap=True)
+                err.print(
+                    Text.assemble(f"{path}: ", ("无法读取", "bold red"), f"：{e}"), soft_wrap=True
+                )
                 unreadable = True
                 continue
             if found.note:
-                err.print(f"{path}: [yellow]提示[/]：{found.note}", soft_wrap=True)
+                err.print(
+                    Text.assemble(f"{path}: ", ("提示", "yellow"), f"：{found.note}"),
+                    soft_wrap=True,
+                )
             prof = found.profile
             report = run(book, prof, sel, ign)
             for f in report.findings:
@@ -616,7 +628,7 @@ def generate(
     except OSError as e:
         fail(f"无法创建输出文件夹 {out_dir}：{e.strerror or e}")
     for n in notes:
-        err.print(f"[yellow]提示[/]：{n}", soft_wrap=True)
+        err.print(Text.assemble(("提示", "yellow"), f"：{n}"), soft_wrap=True)
     todo, outcomes = plan_generation(rows, out_dir, prof, index, budgets, force)
     bar, advance = _progress(len(todo), "生成")
     with bar:
@@ -700,7 +712,7 @@ def merge(
     except OSError as e:
         fail(f"无法写入 {output}：{e.strerror or e}")
     for n in notes:
-        err.print(f"[yellow]提示[/]：{n}", soft_wrap=True)
+        err.print(Text.assemble(("提示", "yellow"), f"：{n}"), soft_wrap=True)
     out.print(f"已汇总 {len(books)} 个单位：{output}", soft_wrap=True)
 
 

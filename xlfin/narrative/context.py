@@ -8,6 +8,7 @@ the context carries a visible marker (【请填写…】, 【请核对…】).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -73,6 +74,70 @@ class ProjectText:
     improvements: str | None
     table: list[list[str]]
     name: str
+
+
+# A typed text never becomes structure in the .md/.docx: no blank line starts a paragraph of
+# its own, and a line that would start a heading, table, quote or list, "**" and "<tag" get
+# an invisible zero-width space (U+200B) so that they print as typed and parse as text.
+_ZWSP = "\u200b"
+_BLOCK_START = re.compile(r"(?m)^(\s*)(#|\||>|[-+*] |```|\d+\. )")
+
+
+def md_safe(text: str) -> str:
+    """*text* as it will print, never as Markdown structure."""
+    text = re.sub(r"\n[ \t\u3000]*\n+", "\n", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _BLOCK_START.sub(lambda m: m.group(1) + _ZWSP + m.group(2), text)
+    return text.replace("**", "*" + _ZWSP + "*").replace("<", "<" + _ZWSP)
+
+
+def _safe(v):
+    if isinstance(v, str):
+        return md_safe(v)
+    if isinstance(v, list):
+        return [_safe(x) for x in v]
+    if isinstance(v, tuple):
+        return tuple(_safe(x) for x in v)
+    if isinstance(v, dict):
+        return {k: _safe(x) for k, x in v.items()}
+    return v
+
+
+def _cells(v):
+    """Table cells: a typed "|" would split the Markdown table, so it prints full-width."""
+    if isinstance(v, str):
+        return v.replace("|", "｜").replace("\n", " ")
+    if isinstance(v, list):
+        return [_cells(x) for x in v]
+    if isinstance(v, dict):
+        return {k: _cells(x) for k, x in v.items()}
+    return v
+
+
+def _typed_text_is_text(ctx: Context) -> Context:
+    """Every text of the context that a person typed, made Markdown-safe (figures untouched)."""
+    ctx.unit, ctx.overview = _safe(ctx.unit), _safe(ctx.overview)
+    ctx.units = _cells(_safe(ctx.units))
+    ctx.performance, ctx.glossary = _safe(ctx.performance), _safe(ctx.glossary)
+    ctx.dept, ctx.kind = md_safe(ctx.dept), md_safe(ctx.kind)
+    if ctx.end_items:
+        ctx.end_items = md_safe(ctx.end_items)
+    if ctx.sangong:
+        ctx.sangong["counts"] = _safe(ctx.sangong["counts"])
+    for cm in ctx.comp.values():
+        cm.reason = md_safe(cm.reason) if cm.reason else cm.reason
+        cm.budget_reason = md_safe(cm.budget_reason) if cm.budget_reason else cm.budget_reason
+    for k in ctx.classes:
+        k.name = md_safe(k.name)
+        for it in k.items:
+            it.kuan, it.name, it.reason = md_safe(it.kuan), md_safe(it.name), md_safe(it.reason)
+    for x in ctx.projects:
+        for attr in ("title", "name", "achievement", "problems", "improvements", "score_note"):
+            if getattr(x, attr):
+                setattr(x, attr, md_safe(getattr(x, attr)))
+        x.table = _cells(_safe(x.table))
+    for line in ctx.personnel + ctx.public + ctx.vehicles:
+        line.name = md_safe(line.name)
+    return ctx
 
 
 def _text(v) -> str | None:
@@ -315,7 +380,7 @@ def build_context(book: Book, profile: Profile) -> Context:
     ]
     units = [{k: c.value for k, c in item.items()} for item in book.lists.get("COVER.units", [])]
     end_items = book.forms.get("NOTES.balance", {}).get("end_items")
-    return Context(
+    ctx = Context(
         year=book.year,
         dept=dept,
         kind=_text(unit.get("dept_kind")) or "部门",
@@ -346,6 +411,7 @@ def build_context(book: Book, profile: Profile) -> Context:
         parts=[_part(x, book.year) for x in profile.parts],
         info=info,
     )
+    return _typed_text_is_text(ctx)
 
 
 SANGONG_ROWS = (
