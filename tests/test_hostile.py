@@ -276,3 +276,40 @@ def test_typed_text_is_never_markup_in_the_narrative(tmp_path):
     headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
     assert not any("伪造标题" in h for h in headings)
     assert any("伪造标题" in p.text for p in doc.paragraphs)
+
+
+def test_units_csv_extra_fields_and_line_breaks(tmp_path):
+    from xlfin.bulk import read_units
+
+    units = tmp_path / "units.csv"
+    units.write_text(
+        'unit_code,unit_name\n900001,"示例单位\n（二部）",多余\n900002,第二个\n', encoding="utf-8"
+    )
+    rows, notes = read_units(units)
+    assert [r["unit_name"] for r in rows] == ["示例单位\n（二部）", "第二个"]
+    assert notes == ["第 2 行比表头多出 1 个字段，已忽略 / row 2 has extra fields, ignored"]
+
+
+def test_every_one_line_error_is_in_both_languages(tmp_path):
+    from xlfin.cli import app
+
+    runner = _runner()
+    (tmp_path / "a.xlsx").write_bytes(hostile.SAMPLE.read_bytes())
+    cases = [
+        [
+            "merge",
+            str(hostile.SAMPLE),
+            str(ROOT / "samples" / "mof9_2025.xlsx"),
+            "-o",
+            str(tmp_path / "m.xlsx"),
+        ],
+        ["generate", "--units", str(tmp_path / "none.csv"), "--out", str(tmp_path / "o")],
+        ["codes", "import", str(tmp_path / "a.xlsx"), "--year", "2026"],
+        ["import", str(tmp_path / "a.xlsx"), "-o", str(tmp_path / "x.xlsx")],
+        ["rules", "Z999"],
+    ]
+    for args in cases:
+        res = runner.invoke(app, args)
+        assert res.exit_code == 2, (args, res.output)
+        line = res.output.strip().splitlines()[-1]
+        assert line.startswith("错误：") and " / " in line and line.split(" / ")[-1].isascii(), line

@@ -60,3 +60,16 @@ def test_S016_good_and_bad(tmp_path, error):
             f"单元格是错误值 {error}（公式出错或引用失效），xlfin 按空白读取；请修正公式或填入数字",
         )
     ]
+
+
+def test_S017_good_and_bad(tmp_path):
+    assert findings(hostile.SAMPLE, "S017") == []
+    bad = hostile.with_texts(tmp_path / "y.xlsx", {("封面", "B6"): 99999})
+    assert findings(bad, "S017") == [
+        (
+            "S017",
+            "error",
+            "封面!B6",
+            "封面年度“99999”不是四位数的年度（应为 2000–2100 年间的决算年度）",
+        )
+    ]

@@ -8,6 +8,7 @@ is reported for that unit and the others go on.
 from __future__ import annotations
 
 import csv
+import io
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from xlfin import codes
 from xlfin.compute import table_amount
+from xlfin.errors import UserError
 from xlfin.io.files import workbooks_under  # noqa: F401  (re-exported for the CLI)
 from xlfin.model import Book, Cell, Row, Table
 from xlfin.profile import Profile, load_profile
@@ -46,8 +48,10 @@ RESERVED = (
 MAX_NAME = 80
 
 
-class BulkError(Exception):
+class BulkError(UserError):
     """A whole bulk input cannot be used (missing file, no unit column …)."""
+
+    en = "the units or budget file cannot be used"
 
 
 @dataclass
@@ -70,7 +74,7 @@ class Outcome:
 def _read_rows(path: Path) -> list[dict[str, str]]:
     """Rows of a CSV (UTF-8 with or without BOM, or GBK) or the first sheet of an .xlsx."""
     if not path.exists():
-        raise BulkError(f"文件不存在：{path}")
+        raise BulkError(f"文件不存在：{path} / file not found")
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         from xlfin.io.xlsx import ReadError, load_values, open_checks
 
@@ -94,14 +98,29 @@ def _read_rows(path: Path) -> list[dict[str, str]]:
         ]
     text = decode_text(path.read_bytes())
     if text is None:
-        raise BulkError(f"无法识别文件编码：{path}（请另存为 UTF-8 的 CSV）")
-    return [dict(r) for r in csv.DictReader(text.splitlines())]
+        raise BulkError(
+            f"无法识别文件编码：{path}（请另存为 UTF-8 的 CSV） / unknown text encoding, save as UTF-8 CSV"
+        )
+    # a StringIO, not lines: a quoted field may hold a line break, which is kept
+    return [dict(r) for r in csv.DictReader(io.StringIO(text), restkey=EXTRA)]
+
+
+EXTRA = "\x00extra"  # where csv puts the fields of a row beyond its header
+
+
+def extra_fields(rows: list[dict]) -> list[str]:
+    """Notes on rows with more fields than the header (their extra fields are ignored)."""
+    return [
+        f"第 {i} 行比表头多出 {len(r[EXTRA])} 个字段，已忽略 / row {i} has extra fields, ignored"
+        for i, r in enumerate(rows, 2)
+        if r.get(EXTRA)
+    ]
 
 
 def _map_columns(rows: list[dict[str, str]], wanted: dict[str, tuple[str, ...]], what: str):
     if not rows:
         return {}, []
-    header = list(rows[0].keys())
+    header = [h for h in rows[0] if h != EXTRA]
     mapping = {}
     for key, names in wanted.items():
         for h in header:
@@ -117,8 +136,9 @@ def read_units(path: Path) -> tuple[list[dict[str, str]], list[str]]:
     rows = _read_rows(path)
     mapping, unknown = _map_columns(rows, UNIT_COLUMNS, "units")
     if rows and "unit_name" not in mapping:
-        raise BulkError(f"{path} 没有“单位名称”（unit_name）列")
-    notes = [f"未知的列“{u}”已忽略" for u in unknown]
+        raise BulkError(f"{path} 没有“单位名称”（unit_name）列 / no unit_name column")
+    notes = [f"未知的列“{u}”已忽略 / unknown column ignored" for u in unknown]
+    notes += extra_fields(rows)
     units = []
     for r in rows:
         units.append({k: (r.get(h) or "").strip() for k, h in mapping.items()})
@@ -224,13 +244,16 @@ def read_budgets(path: Path, profile: Profile) -> tuple[dict[str, dict[str, Deci
     mapping, unknown = _map_columns(rows, BUDGET_COLUMNS, "budget")
     missing = [k for k in BUDGET_COLUMNS if k not in mapping]
     if rows and missing:
-        raise BulkError(f"{path} 缺少列：{'、'.join(missing)}（需要 unit_code, item, budget）")
+        raise BulkError(
+            f"{path} 缺少列：{'、'.join(missing)}（需要 unit_code, item, budget） / missing columns"
+        )
     labels = {}
     for spec in profile.sheet("NOTES").block("compare").rows:
         labels[spec.key] = spec.key
         labels[norm_label(spec.label)] = spec.key
     out: dict[str, dict[str, Decimal]] = {}
-    problems = [f"预算文件：未知的列“{u}”已忽略" for u in unknown]
+    problems = [f"预算文件：未知的列“{u}”已忽略 / unknown column ignored" for u in unknown]
+    problems += extra_fields(rows)
     for i, r in enumerate(rows, 2):
         code = (r.get(mapping["unit_code"]) or "").strip()
         item_raw = (r.get(mapping["item"]) or "").strip()
@@ -462,21 +485,27 @@ def _init_checker(profile_id: str | None, year: int | None) -> None:
 # ---------------------------------------------------------------- merge (汇总)
 
 
-class MergeError(Exception):
+class MergeError(UserError):
     """Books that cannot be consolidated (different profiles or years)."""
+
+    en = "the workbooks cannot be merged"
 
 
 def merge_books(books: list[Book], profile: Profile, main: int = 0) -> tuple[Book, list[str]]:
     """Consolidate units: every table summed by row key, counts summed, 决算单位构成 listing the
     units, texts from the *main* unit. Returns the book and notes on rows found in only some units."""
     if not books:
-        raise MergeError("没有要汇总的工作簿")
+        raise MergeError("没有要汇总的工作簿 / nothing to merge")
     years = {b.year for b in books}
     if len(years) > 1:
-        raise MergeError(f"不能汇总不同年度的工作簿：{'、'.join(map(str, sorted(years)))}")
+        raise MergeError(
+            f"不能汇总不同年度的工作簿：{'、'.join(map(str, sorted(years)))} / cannot merge different years"
+        )
     profiles = {b.profile_id for b in books}
     if len(profiles) > 1:
-        raise MergeError(f"不能汇总不同格式的工作簿：{'、'.join(sorted(profiles))}")
+        raise MergeError(
+            f"不能汇总不同格式的工作簿：{'、'.join(sorted(profiles))} / cannot merge different formats"
+        )
     base = books[main]
     out = Book(profile_id=base.profile_id, year=base.year)
     notes: list[str] = []

@@ -58,8 +58,28 @@ class UsageFailure(Exception):
     """A problem the user can fix: reported in one line, exit code 2."""
 
 
+EN_GLOSS = {
+    "已导入过": "already imported, use --force to replace it",
+    "无法创建": "cannot create the folder",
+    "无法写入": "cannot write",
+    "无法读取": "cannot read",
+    "无法安装": "cannot install",
+    "文件不存在": "file not found",
+    "没有编号为": "unknown rule",
+    "--kind": "use --kind functional or economic",
+    "年度不正确": "bad year",
+    "科目表": "code list problem",
+    "至少需要两个工作簿": "give at least two workbooks",
+    "--main": "the --main workbook is not among the inputs",
+}
+
+
 def fail(message: str) -> None:
-    """Print *message* on stderr and exit with code 2 (misuse or unreadable input)."""
+    """Print *message* on stderr and exit with code 2 (misuse or unreadable input). A message
+    without its English gloss gets one, so that every one-line error has both languages."""
+    if " / " not in message:
+        gloss = next((en for zh, en in EN_GLOSS.items() if zh in message), "error")
+        message = f"{message} / {gloss}"
     err.print(Text.assemble(("错误", "bold red"), f"：{message}"), soft_wrap=True)
     raise typer.Exit(2)
 

@@ -22,6 +22,8 @@ TOP_ROWS = 4  # a table's title is in its first rows
 class DetectError(ProfileError):
     """The workbook matches no format, or several equally (message for the user)."""
 
+    en = "the workbook's format is not recognised"
+
 
 @dataclass(frozen=True)
 class Detection:

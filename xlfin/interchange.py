@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
+from xlfin.errors import UserError
 from xlfin.layout import PROJECT_FUND_COLS, PROJECT_INDICATOR_COLS, PROJECT_TEXT_KEYS
 from xlfin.model import Book, Cell, Indicator, Project, Row, Table
 from xlfin.profile import Profile
@@ -28,8 +29,10 @@ PROJECT_FIELDS = [
 ]
 
 
-class InterchangeError(Exception):
+class InterchangeError(UserError):
     """JSON data that does not describe a book of the profile."""
+
+    en = "invalid xlfin JSON data"
 
 
 # ---------------------------------------------------------------- the document's shape

@@ -30,6 +30,7 @@ from functools import cache, cached_property
 from pathlib import Path
 
 from xlfin import codes
+from xlfin.errors import UserError
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -71,8 +72,10 @@ def cn_ordinal(n: int) -> str:
     return out
 
 
-class ProfileError(Exception):
+class ProfileError(UserError):
     """A profile name or year that does not exist, or a profile file that is malformed."""
+
+    en = "unknown or invalid profile"
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from xlfin.errors import UserError
 from xlfin.excel import config
 from xlfin.io.files import mode_for, write_package
 
@@ -28,8 +29,10 @@ PROJECT_NAME = "xlfin"  # the VBA project's name (xlwings ships it as MyAddin)
 PROJECTNAME_RECORD = 0x0004  # MS-OVBA 2.3.4.2.1.6
 
 
-class AddinError(Exception):
+class AddinError(UserError):
     """The add-in cannot be built or installed here (message for the user)."""
+
+    en = "the add-in cannot be built or installed"
 
 
 def sources_dir() -> Path:

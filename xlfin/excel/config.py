@@ -16,14 +16,17 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from xlfin.errors import UserError
 from xlfin.values import decode_text
 
 # Keys read by xlfin's Python side only (the VBA ignores keys it does not ask for).
 PYTHON_KEYS = frozenset({"SHEET_PASSWORD"})
 
 
-class ConfigError(Exception):
+class ConfigError(UserError):
     """A config value cannot be written so that the VBA reads it back (message for the user)."""
+
+    en = "the add-in config cannot hold this value"
 
 
 def ansi_encoding(platform: str | None = None) -> str:

@@ -13,6 +13,7 @@ import io
 import re
 from pathlib import Path
 
+from xlfin.errors import UserError
 from xlfin.io.xlsx import ReadError, load_values, open_checks
 from xlfin.values import decode_text, nfkc
 
@@ -22,8 +23,10 @@ DIGITS = re.compile(r"^\d+$")
 HEADER_ROWS = 30  # the header is within the first rows
 
 
-class CodeListError(Exception):
+class CodeListError(UserError):
     """The file holds no recognisable code list (message for the user)."""
+
+    en = "no code list found in the file"
 
 
 def _text(v) -> str:

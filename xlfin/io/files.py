@@ -9,14 +9,18 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+from xlfin.errors import UserError
+
 FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 _CORE_TIMES = re.compile(
     rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:(created|modified)>)"
 )
 
 
-class OutputError(Exception):
+class OutputError(UserError):
     """The output path cannot be written (exists without --force, folder missing, no permission)."""
+
+    en = "the output cannot be written"
 
 
 def check_output(path: Path, force: bool, inputs=()) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -136,8 +137,7 @@ def _validations(ws: Worksheet, validations: dict[str, list[str]]) -> None:
             errorTitle="金额格式错误",
             error=MONEY_ERROR,
         )
-        for coord in validations["money"]:
-            dv.add(coord)
+        dv.sqref = MultiCellRange(" ".join(validations["money"]))  # dv.add is quadratic
         ws.add_data_validation(dv)
     if validations["count"]:
         dv = DataValidation(
@@ -150,8 +150,7 @@ def _validations(ws: Worksheet, validations: dict[str, list[str]]) -> None:
             errorTitle="数量格式错误",
             error=COUNT_ERROR,
         )
-        for coord in validations["count"]:
-            dv.add(coord)
+        dv.sqref = MultiCellRange(" ".join(validations["count"]))
         ws.add_data_validation(dv)
 
 

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import python_calamine
 
+from xlfin.errors import UserError
+
 # What no real 决算 workbook exceeds (the sample: 15 sheets, 0.3 MB inflated).
 MAX_PART_BYTES = 64 * 1024 * 1024  # one part, inflated
 MAX_TOTAL_BYTES = 256 * 1024 * 1024  # the whole package, inflated
@@ -32,8 +34,10 @@ _HAS_VALUE = re.compile(rb"<v>[^<]+</v>|<is>")
 _FORMULA = re.compile(rb"<f[ >/]")
 
 
-class ReadError(Exception):
+class ReadError(UserError):
     """The file cannot be read as a workbook at all (exit code 2)."""
+
+    en = "the workbook cannot be read"
 
 
 def open_checks(path: Path) -> None:

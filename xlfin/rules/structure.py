@@ -182,6 +182,23 @@ def error_value(ctx: Context) -> Iterator[Finding]:
     yield from _problems(ctx, ("error_value",), "S016", "error")
 
 
+@rule("S017", "error", "封面年度不正确", needs=("COVER.unit.year",))
+def cover_year(ctx: Context) -> Iterator[Finding]:
+    """The 封面 年度 is not a plausible report year (a four-digit year from 2000 to 2100), e.g.
+    99999 or 23. The year chooses the code list and titles every figure of the narrative."""
+    cell = ctx.book.forms.get("COVER.unit", {}).get("year")
+    if cell is None or cell.value is None:
+        return
+    if not isinstance(cell.value, int) or not 2000 <= cell.value <= 2100:
+        yield Finding(
+            "S017",
+            "error",
+            f"封面年度“{cell.value}”不是四位数的年度（应为 2000–2100 年间的决算年度）",
+            *at(cell),
+            actual=str(cell.value),
+        )
+
+
 @rule("S011", "warning", "未知的科目编码")
 def unknown_code(ctx: Context) -> Iterator[Finding]:
     """A 科目编码 is not in the 支出功能分类 list for the book's year: the official list of that
