@@ -313,3 +313,24 @@ def test_every_one_line_error_is_in_both_languages(tmp_path):
         assert res.exit_code == 2, (args, res.output)
         line = res.output.strip().splitlines()[-1]
         assert line.startswith("错误：") and " / " in line and line.split(" / ")[-1].isascii(), line
+
+
+def _dies_on_bad(job: str) -> str:
+    if job == "bad":
+        os._exit(134)  # as an abort in a native library would
+    return job.upper()
+
+
+def test_a_dying_worker_marks_only_its_own_job():
+    from xlfin.bulk import ProcessDied, run_jobs
+
+    jobs = ["a", "bad", "b", "c", "d"]
+    results = dict(run_jobs(jobs, _dies_on_bad, None, (), 2))
+    assert {k: v for k, v in results.items() if k != "bad"} == {
+        "a": "A",
+        "b": "B",
+        "c": "C",
+        "d": "D",
+    }
+    assert isinstance(results["bad"], ProcessDied)
+    assert str(results["bad"]).endswith(" / the process working on this file died")

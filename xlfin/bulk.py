@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -418,6 +419,7 @@ def run_jobs(
             if progress:
                 progress()
         return results
+    broken = []
     with ProcessPoolExecutor(
         max_workers=workers, initializer=initializer, initargs=initargs
     ) as pool:
@@ -426,11 +428,33 @@ def run_jobs(
             job = futures[fut]
             try:
                 results.append((job, fut.result()))
+            except BrokenProcessPool:  # a worker died: say which job killed it, below
+                broken.append(job)
+                continue
             except Exception as e:
                 results.append((job, e))
             if progress:
                 progress()
+    # A dead worker breaks the whole pool: every job still pending fails with it. Run those
+    # again one at a time, each in a pool of its own, so that only the job that really kills
+    # its process is reported so, and one unit's failure never marks another.
+    for job in broken:
+        with ProcessPoolExecutor(1, initializer=initializer, initargs=initargs) as alone:
+            try:
+                results.append((job, alone.submit(worker, job).result()))
+            except BrokenProcessPool:
+                results.append((job, ProcessDied("处理这个文件的进程意外终止（内存或资源耗尽）")))
+            except Exception as e:
+                results.append((job, e))
+        if progress:
+            progress()
     return results
+
+
+class ProcessDied(UserError):
+    """The process working on one file died (out of memory …); the others are not affected."""
+
+    en = "the process working on this file died"
 
 
 def generate_outcomes(results: Iterable[tuple[Job, object]]) -> list[Outcome]:
