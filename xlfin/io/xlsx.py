@@ -168,8 +168,8 @@ def scan_sheets(path: Path) -> dict[str, SheetScan]:
 # Cheap signs that a sheet may reach beyond the limits: a row number of 5 digits or more, a
 # column from BM (65) on, or a cell whose first attribute is not r= (then nothing is assumed).
 _FAR_ROW = re.compile(rb'<row r="[0-9]{5,}"')
-_FAR_COL = re.compile(rb'<c r="(?:[C-Z][A-Z]|B[M-Z]|[A-Z]{3})[0-9]')
-_ODD_CELL = re.compile(rb"<c (?!r=)")
+# a cell whose column is BM or beyond, or whose first attribute is not r= (one pass for both)
+_SUSPECT_CELL = re.compile(rb'<c (?!r="(?:[A-Z]|A[A-Z]|B[A-L])[0-9])')
 
 
 def _scan(data: bytes) -> SheetScan:
@@ -181,7 +181,7 @@ def _scan(data: bytes) -> SheetScan:
 
 def _within_limits(data: bytes) -> bool:
     """No sign of a cell beyond MAX_ROWS × MAX_COLS (empty cells count: an upper bound)."""
-    return not (_FAR_ROW.search(data) or _FAR_COL.search(data) or _ODD_CELL.search(data))
+    return not (_FAR_ROW.search(data) or _SUSPECT_CELL.search(data))
 
 
 def _full_scan(data: bytes, has_formula: bool) -> SheetScan:
