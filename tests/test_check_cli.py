@@ -145,3 +145,10 @@ def test_mark_keeps_everything_else(tmp_path):
         for row_a, row_b in zip(wa.iter_rows(), wb_.iter_rows(), strict=True):
             for ca, cb in zip(row_a, row_b, strict=True):
                 assert ca.value == cb.value and ca.number_format == cb.number_format
+
+
+def test_select_or_ignore_naming_no_rule_is_a_usage_error():
+    res = run("check", SAMPLE, "--select", "T1,Z9")
+    assert res.exit_code == 2
+    assert "没有以 Z9 开头的规则（xlfin rules 列出全部） / --select/--ignore names no rule" in res.output
+    assert run("check", SAMPLE, "--ignore", "x101", "--exit-zero").exit_code == 0  # case-insensitive

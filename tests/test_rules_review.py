@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from rulekit import PROFILE, found, make
+from rulekit import PROFILE, at, found, make
 
 from xlfin.model import Problem
 from xlfin.rules import run
@@ -428,3 +428,70 @@ def test_N305_execution_rate():
     bad = project(["50"], ["50"], "59", rate="0.7", executed="37.77", budget="52.23")
     assert found(make(projects=[bad]), "N305") == [("N305", "warning", f"{PERF}!G6")]
     assert Decimal("37.77") / Decimal("52.23") > Decimal("0.7231")
+
+
+def reasoned(final, prior, reason, key="reason"):
+    """本年收入合计 (from 表一) with its 上年决算 and a typed reason."""
+    notes = {"prior": prior, key: reason} if key == "reason" else {key: reason}
+    tables = {"T01": {"income_total": final}, "NOTES": {"income_total": notes}}
+    return make(tables)
+
+
+REASON_CELL = at("NOTES", "income_total", "reason")
+
+
+def test_N104_says_unchanged_while_changed():
+    assert found(reasoned("100", "100", "与上年无差异"), "N104") == []
+    assert found(reasoned("100.20", "100", "与上年基本持平"), "N104") == []
+    assert found(reasoned("120", "100", "与上年持平"), "N104") == [("N104", "warning", REASON_CELL)]
+
+
+def test_N105_direction_words_against_the_change():
+    assert found(reasoned("120", "100", "年内追加培训经费"), "N105") == []
+    assert found(reasoned("80", "100", "人员调出，经费减少"), "N105") == []
+    assert found(reasoned("80", "100", "有增有减：新增项目，部分项目取消"), "N105") == []
+    assert found(reasoned("80", "100", "年内追加培训经费"), "N105") == [
+        ("N105", "warning", REASON_CELL)
+    ]
+    assert found(reasoned("120", "100", "人员调出"), "N105") == [("N105", "warning", REASON_CELL)]
+
+
+def test_N106_none_this_year_but_money():
+    assert found(reasoned("0", "10", "本年无此项收入"), "N106") == []
+    assert found(reasoned("5", "10", "本年无此项收入"), "N106") == [
+        ("N106", "warning", REASON_CELL)
+    ]
+
+
+def test_N107_restated_change_must_match():
+    assert found(reasoned("112.50", "100", "增加 12.50 万元，为追加经费"), "N107") == []
+    assert found(reasoned("112.50", "100", "增加 12 万元，为追加经费"), "N107") == [
+        ("N107", "warning", REASON_CELL)
+    ]
+
+
+def test_N108_template_leftovers():
+    assert found(reasoned("120", "100", "主要原因是：追加经费"), "N108") == []
+    assert found(reasoned("120", "100", "主要原因是："), "N108") == [
+        ("N108", "warning", REASON_CELL)
+    ]
+    assert found(reasoned("120", "100", "经费增加（减少）"), "N108") == [
+        ("N108", "warning", REASON_CELL)
+    ]
+
+
+def test_N104_to_N108_on_items_and_budget_reasons():
+    item = make(
+        {
+            "T05": {"2013101": {"total": "90"}},
+            "NOTES": {"2013101": {"budget": "100", "reason": "年内追加人员经费"}},
+        }
+    )
+    [(rid, sev, where)] = found(item, "N105")
+    assert (rid, sev) == ("N105", "warning") and where.startswith("说明数据!")
+
+
+def test_N202_more_placeholder_forms():
+    for text in ("原因待填写", "请填写原因", "原因（待）", "原因(略)"):
+        assert found(reason_book(text), "N202") == [("N202", "warning", f"{NOTES}!K6")], text
+    assert found(reason_book("【请填写变动原因】"), "N202") == [("N202", "warning", f"{NOTES}!K6")]

@@ -280,6 +280,14 @@ def check(
     except ProfileError as e:
         fail(str(e))
     sel, ign = _split(select), _split(ignore)
+    from xlfin.rules import RULES
+
+    unknown = [x for x in sel + ign if not any(rid.startswith(x.upper()) for rid in RULES)]
+    if unknown:  # a typo would otherwise be a clean run
+        fail(
+            f"没有以 {'、'.join(unknown)} 开头的规则（xlfin rules 列出全部）"
+            " / --select/--ignore names no rule"
+        )
     from xlfin.io.files import workbooks_under
 
     missing_dirs = [p for p in files if not p.exists()]

@@ -86,6 +86,133 @@ def missing_item_reason(ctx: Context) -> Iterator[Finding]:
             )
 
 
+# ---------------------------------------------------------------- typed reasons vs their numbers
+
+UP = ("增加", "增长", "追加", "上升", "提高", "新增", "调增", "扩大", "增多")
+DOWN = (
+    "减少",
+    "下降",
+    "未使用",
+    "调出",
+    "节约",
+    "压减",
+    "缩减",
+    "调减",
+    "降低",
+    "减支",
+    "未发生",
+    "取消",
+)
+SAME = re.compile(r"(?<!基本)(持平|无变化|无差异|没有变化|没有差异)")
+NONE_THIS_YEAR = re.compile(r"本年度?(无|没有|未发生|未安排)")
+RESTATED = re.compile(r"(增加|减少|增长|下降)\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*万元")
+STUB = re.compile(
+    r"(主要)?原因(是|为)?[:：]\s*$|增加[（(]减少[）)]|减少[（(]增加[）)]|增[（(]减[）)]"
+)
+CENT2 = Decimal("0.01")
+
+
+def reasons(ctx: Context) -> Iterator[tuple[str, Cell, Decimal, Decimal]]:
+    """Every typed reason with the figure it explains: (what, cell, change, 本年决算). The
+    变动原因 of a comparison row explains its change from 上年决算, its 差异原因 the difference
+    from 年初预算; an item's 差异原因 its difference from 年初预算 (决算 from 表五)."""
+    for spec, row in compare_rows(ctx):
+        if row is None:
+            continue
+        final = final_of(ctx, spec, row)
+        if final is None:
+            continue
+        prior, budget = row.amount("prior"), budget_of(ctx, spec, row)
+        for key, base in (("reason", prior), ("budget_reason", budget)):
+            cell = row.cells.get(key)
+            if base is not None and cell is not None and isinstance(cell.value, str):
+                yield spec.label, cell, final - base, final
+    notes, t5 = ctx.book.tables.get("NOTES"), ctx.book.tables.get("T05")
+    if notes is None:
+        return
+    for row in notes.rows.values():
+        cell = row.cells.get("reason")
+        if row.block != "items" or cell is None or not isinstance(cell.value, str):
+            continue
+        final = t5.get(row.code, "total") if t5 is not None else None
+        final = final if isinstance(final, Decimal) else ZERO
+        budget = row.amount("budget")
+        if budget is not None:
+            yield f"{row.code} {row.label}", cell, final - budget, final
+
+
+def _reason_finding(rule_id: str, cell: Cell, message: str) -> Finding:
+    sheet, addr = at(cell)
+    return Finding(rule_id, "warning", message, sheet, addr, actual=cell.value)
+
+
+@rule("N104", "warning", "原因说持平，但数字有变动", needs=("NOTES.compare",))
+def says_unchanged(ctx: Context) -> Iterator[Finding]:
+    """A reason says 持平 / 无变化 / 无差异 while the figure it explains changed (by 0.01 万元 or
+    more). Either the reason was copied from another row or the figures are wrong. 基本持平 is
+    accepted for small differences."""
+    for what, cell, change, _final in reasons(ctx):
+        if change != 0 and SAME.search(cell.value):
+            yield _reason_finding(
+                "N104",
+                cell,
+                f"“{what}”的原因写“{SAME.search(cell.value).group(0)}”，但变动为 {fmt(change)} 万元",
+            )
+
+
+@rule("N105", "warning", "原因的增减方向与数字相反", needs=("NOTES.compare",))
+def wrong_direction(ctx: Context) -> Iterator[Finding]:
+    """A reason speaks only of increases (增加, 增长, 追加 …) while the figure fell, or only of
+    decreases (减少, 下降, 未使用, 调出 …) while it rose. A reason naming both is not judged."""
+    for what, cell, change, _final in reasons(ctx):
+        up = any(w in cell.value for w in UP)
+        down = any(w in cell.value for w in DOWN)
+        if change < 0 and up and not down:
+            yield _reason_finding(
+                "N105", cell, f"“{what}”减少了 {fmt(-change)} 万元，原因却只说增加：{cell.value}"
+            )
+        elif change > 0 and down and not up:
+            yield _reason_finding(
+                "N105", cell, f"“{what}”增加了 {fmt(change)} 万元，原因却只说减少：{cell.value}"
+            )
+
+
+@rule("N106", "warning", "原因说本年没有，但本年决算不为 0", needs=("NOTES.compare",))
+def says_none_this_year(ctx: Context) -> Iterator[Finding]:
+    """A reason says 本年无… / 本年度没有… while 本年决算 is not 0."""
+    for what, cell, _change, final in reasons(ctx):
+        m = NONE_THIS_YEAR.search(cell.value)
+        if m and final != 0:
+            yield _reason_finding(
+                "N106", cell, f"“{what}”本年决算为 {fmt(final)} 万元，原因却写“{m.group(0)}…”"
+            )
+
+
+@rule("N107", "warning", "原因中复述的增减额与计算结果不符", needs=("NOTES.compare",))
+def restated_amount(ctx: Context) -> Iterator[Finding]:
+    """A reason restates the change (“增加 12.50 万元”) with a figure that is not the computed
+    change; the narrative prints the computed one next to it."""
+    for what, cell, change, _final in reasons(ctx):
+        for m in RESTATED.finditer(cell.value):
+            stated = Decimal(m.group(2).replace(",", ""))
+            if stated.quantize(CENT2, ROUND_HALF_UP) != abs(change).quantize(CENT2, ROUND_HALF_UP):
+                yield _reason_finding(
+                    "N107",
+                    cell,
+                    f"“{what}”的原因写“{m.group(0)}”，计算的变动为 {fmt(change)} 万元",
+                )
+
+
+@rule("N108", "warning", "原因是未写完的模板文字", needs=("NOTES.compare",))
+def stub_reason(ctx: Context) -> Iterator[Finding]:
+    """A reason is a template leftover: “主要原因是：” with nothing after it, or “增加（减少）”
+    not resolved to one word."""
+    for what, cell, _change, _final in reasons(ctx):
+        m = STUB.search(cell.value.strip())
+        if m:
+            yield _reason_finding("N108", cell, f"“{what}”的原因没有写完：“{cell.value.strip()}”")
+
+
 def text_cells(ctx: Context) -> list[tuple[str, Cell]]:
     """Every typed text of the book that the narrative may quote: (what, cell); computed once
     per run."""
@@ -145,7 +272,9 @@ def _snippet(text: str, m: re.Match) -> str:
 
 
 PUNCT = re.compile(r"[。，、；：！？]{2,}|[，。；：][,.;:]|[,.;:][，。；：]")
-PLACEHOLDER = re.compile(r"[XxＸｘ×]{2,}|某某|【请填写[^】]*】|\{\{[^}]*\}\}")
+PLACEHOLDER = re.compile(
+    r"[XxＸｘ×]{2,}|某某|【请填写[^】]*】|\{\{[^}]*\}\}|待填写|(?<!【)请填写|[（(](待|略)[)）]"
+)
 YUAN = re.compile(r"(?<![\d.])(\d[\d,]*\.\d+)\s*元")
 REPEAT = re.compile(r"([\u4e00-\u9fff]{2,4})\1")
 TRADITIONAL = set(
@@ -171,7 +300,8 @@ _define(
 _define(
     "N202",
     "未替换的占位符",
-    """A placeholder left in a text: XX, ××, 某某, 【请填写…】 (GovBudgetChecker V33-112).""",
+    """A placeholder left in a text: XX, ××, 某某, 【请填写…】, 待填写, a bare 请填写, （待）, （略）
+    (GovBudgetChecker V33-112).""",
     PLACEHOLDER,
     lambda m, t: f"文字中有未替换的占位符“{m.group(0)}”：{_snippet(t, m)}",
 )
