@@ -150,5 +150,10 @@ def test_mark_keeps_everything_else(tmp_path):
 def test_select_or_ignore_naming_no_rule_is_a_usage_error():
     res = run("check", SAMPLE, "--select", "T1,Z9")
     assert res.exit_code == 2
-    assert "没有以 Z9 开头的规则（xlfin rules 列出全部） / --select/--ignore names no rule" in res.output
-    assert run("check", SAMPLE, "--ignore", "x101", "--exit-zero").exit_code == 0  # case-insensitive
+    assert (
+        "没有以 Z9 开头的规则（xlfin rules 列出全部） / --select/--ignore names no rule"
+        in res.output
+    )
+    assert (
+        run("check", SAMPLE, "--ignore", "x101", "--exit-zero").exit_code == 0
+    )  # case-insensitive
