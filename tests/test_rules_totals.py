@@ -306,3 +306,26 @@ def test_T963_vehicles():
     assert found(good, "T963") == []
     bad = make({"T11": {"vehicles_total": "2", "veh_emergency": "1"}})
     assert found(bad, "T963") == [("T963", "error", f"{T11}!D16")]
+
+
+def test_rounding_envelope_is_n_plus_one_half_cents():
+    """Eight rounded terms and their rounded total differ by at most 9 × 0.005 = 0.045 万元: 0.04
+    is 四舍五入差异 (info), 0.06 is an error (0.01 per term used to let it pass)."""
+    parts = {
+        k: "1"
+        for k in (
+            "gpb",
+            "gov_fund",
+            "soe",
+            "superior",
+            "business",
+            "operating",
+            "affiliated",
+            "other",
+        )
+    }
+    ok = make({"T01": {**parts, "income_total": "8.04"}})
+    bad = make({"T01": {**parts, "income_total": "8.06"}})
+    where = at("T01", "income_total", "amount")
+    assert found(ok, "T101") == [("T101", "info", where)]
+    assert found(bad, "T101") == [("T101", "error", where)]

@@ -138,9 +138,14 @@ def fmt(x: Decimal | None) -> str:
     return f"{x:,}"
 
 
+HALF_CENT = Decimal("0.005")
+
+
 def tolerance(terms: int) -> Decimal:
-    """Rounding envelope: 0.01 万元 per summed term (at least one)."""
-    return CENT * max(terms, 1)
+    """Rounding envelope of a total of *terms* rounded terms: each term and the total itself
+    may be off by up to 0.005 万元, so (n + 1) × 0.005 (0.01 for one term; 0.055 for ten, where
+    0.01 per term would let a 0.10 difference pass as rounding)."""
+    return HALF_CENT * (max(terms, 1) + 1)
 
 
 def compare(
@@ -154,7 +159,7 @@ def compare(
     related: Iterable[Source | None] | Callable[[], Iterable[Source | None]] = (),
 ) -> Iterator[Finding]:
     """Yield a finding when *actual* differs from *expected*: info within the rounding
-    envelope (0.01 × terms), *severity* beyond it. A blank *actual* counts as 0.
+    envelope ((terms + 1) × 0.005), *severity* beyond it. A blank *actual* counts as 0.
     *message* and *related* may be callables, evaluated only when there is a finding."""
     a = actual if actual is not None else Decimal(0)
     diff = a - expected

@@ -53,7 +53,7 @@ _define(
     "表一 本年收入合计 = 各项收入之和",
     """表一 收入支出决算总表: 本年收入合计 = 一、一般公共预算财政拨款收入 + 二、政府性基金 + 三、国有资本经营
     + 四、上级补助 + 五、事业 + 六、经营 + 七、附属单位上缴 + 八、其他收入 (domain.md T1-d).
-    Rounding: a difference up to 0.01 万元 per term is reported as info (四舍五入差异).""",
+    Rounding: a difference up to (n + 1) × 0.005 万元 for n terms is reported as info (四舍五入差异).""",
     _row_rule("T101", "T01", "income_total", "表一本年收入合计"),
 )
 _define(
