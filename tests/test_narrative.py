@@ -273,3 +273,18 @@ def test_cli_narrate_word(tmp_path):
     txt = re.sub(r"\s+", "", narrate(read_book(SAMPLE), PROFILE, "txt"))
     for p in paras:  # the same words as the text output, paragraph by paragraph
         assert re.sub(r"\s+", "", p) in txt, p
+
+
+def test_blank_procurement_figures_are_asked_for_not_printed_as_zero(tmp_path):
+    from xlfin.io.reader import read_book
+    from xlfin.io.template import write_template
+    from xlfin.narrative import narrate as make_text
+    from xlfin.profile import load_profile
+
+    prof = load_profile("nmg-2023")
+    path = tmp_path / "blank.xlsx"
+    write_template(prof, path)
+    text = make_text(read_book(path, prof), prof, "txt")
+    para = next(p for p in text.split("\n\n") if "政府采购支出总额" in p)
+    assert "0.00" not in para and "本年无" not in para
+    assert para.count("【请填写金额】") == 9

@@ -495,3 +495,13 @@ def test_N202_more_placeholder_forms():
     for text in ("原因待填写", "请填写原因", "原因（待）", "原因(略)"):
         assert found(reason_book(text), "N202") == [("N202", "warning", f"{NOTES}!K6")], text
     assert found(reason_book("【请填写变动原因】"), "N202") == [("N202", "warning", f"{NOTES}!K6")]
+
+
+def test_P111_blanks_the_narrative_needs():
+    rows = [r.key for r in PROFILE.sheet("T11").block("main").rows]
+    full = {k: "0" for k in rows}
+    assert found(make({"T11": full}), "P111") == []
+    gap = {k: v for k, v in full.items() if k != "sme_micro"}
+    assert found(make({"T11": gap}), "P111") == [
+        ("P111", "warning", at("T11", "sme_micro", "value"))
+    ]

@@ -324,7 +324,11 @@ def build_context(book: Book, profile: Profile) -> Context:
     t08, t09 = book.tables.get("T08"), book.tables.get("T09")
     fund = {"comp": comp.get("gov_fund_expense"), "has_money": _has_money(t08)}
     soe = {"comp": comp.get("soe_expense"), "has_money": _has_money(t09)}
-    g = lambda key: table_amount(book, f"T11.{key}.value")  # noqa: E731
+    t11 = book.tables.get("T11")
+
+    def g(key: str) -> Decimal | None:  # a blank stays None: the text asks for it, never 0.00
+        return _amount(t11.get(key, "value")) if t11 is not None and t11.present else None
+
     procurement = {
         key: g(key)
         for key in (
@@ -346,7 +350,6 @@ def build_context(book: Book, profile: Profile) -> Context:
         procurement[f"{cat}_share"] = rate(
             procurement[f"sme_{cat}"], procurement[f"procurement_{cat}"]
         )
-    t11 = book.tables.get("T11")
     vehicles = []
     if profile.lacks("T11.vehicles_total") is None:
         spec11 = profile.sheet("T11").block("main")

@@ -310,3 +310,24 @@ def sangong_over_budget(ctx: Context) -> Iterator[Finding]:
                 *at(src),
                 (str(where(t10, "sangong", f"budget_{item}")),),
             )
+
+
+@rule("P111", "warning", "情况说明要用的数字未填写", needs=("T11.main",))
+def narrative_needs_blank(ctx: Context) -> Iterator[Finding]:
+    """A cell of 表十一 (机构运行经费, 政府采购, 车辆, 设备; in the nine-table formats the 其他重要事项
+    input sheet) is blank. The narrative states every one of these figures; a blank would print as
+    【请填写…】 (never as 0.00). Type 0 where nothing happened."""
+    t = present(ctx, "T11")
+    if t is None:
+        return
+    for spec in ctx.profile.sheet("T11").block("main").rows:
+        row = t.rows.get(spec.key)
+        cell = row.cells.get("value") if row is not None else None
+        if cell is None or cell.blank:
+            src = cell.source if cell is not None else where(t, spec.key, "value")
+            yield Finding(
+                "P111",
+                "warning",
+                f"未填写“{spec.label.split('、')[-1]}”，情况说明要用到它（没有发生请填 0）",
+                *at(src, t.sheet),
+            )
