@@ -29,7 +29,7 @@ def test_text_output_and_exit_code():
     assert lines[0] == (
         f"{SAMPLE}:支出决算表!C7: T301 info 表三本年支出合计：合计 1,425.07 ≠ 1,425.08（差 -0.01，四舍五入差异）"
     )
-    assert lines[-1] == "共 27 条：错误 8，警告 6，提示 13（1 个文件）"
+    assert lines[-1] == "共 28 条：错误 8，警告 7，提示 13（1 个文件）"
 
 
 def test_select_ignore_fail_on_exit_zero():
@@ -67,7 +67,7 @@ def test_unreadable_file_exit_2(tmp_path):
     res = run("check", bad, SAMPLE)
     assert res.exit_code == 2
     assert "无法读取" in res.output and "不是有效的 .xlsx 文件" in res.output
-    assert "共 27 条" in res.output  # the readable file was still checked
+    assert "共 28 条" in res.output  # the readable file was still checked
     assert "Traceback" not in res.output
 
 
@@ -98,9 +98,9 @@ def test_mark_writes_results_and_highlights(tmp_path):
     wb = load_workbook(out)
     ws = wb["校验结果"]
     assert [c.value for c in ws[1]] == ["序号", "规则", "级别", "位置", "说明", "原状态"]
-    assert ws.max_row == 28
+    assert ws.max_row == 29
     levels = [r[2].value for r in ws.iter_rows(min_row=2)]
-    assert levels == ["错误"] * 8 + ["警告"] * 6 + ["提示"] * 13  # errors first
+    assert levels == ["错误"] * 8 + ["警告"] * 7 + ["提示"] * 13  # errors first
     row = next(r for r in ws.iter_rows(min_row=2) if r[1].value == "T961")
     assert row[3].value == "机构运行经费政府采购资产信息表!D11"
     assert row[3].hyperlink.location == "'机构运行经费政府采购资产信息表'!D11" or (

@@ -243,7 +243,7 @@ def test_validate_click_matches_the_cli(built_module, tmp_path, monkeypatch):
     before = protection_of(book.wb)
     run_command(vba_command(built_module, "validate"), book, monkeypatch)
     assert book.app.alerts == [
-        ("校验完成：错误 8 个，警告 6 个，提示 13 个，详见“校验结果”表。", "xlfin", "info")
+        ("校验完成：错误 8 个，警告 7 个，提示 13 个，详见“校验结果”表。", "xlfin", "info")
     ]
     assert book.app.properties_used == [{"screen_updating": False, "calculation": "manual"}]
     assert book.wb.active.title == "校验结果"  # the accountant lands on the findings
@@ -255,8 +255,8 @@ def test_validate_click_matches_the_cli(built_module, tmp_path, monkeypatch):
     a, b = load_workbook(tmp_path / "excel.xlsx"), load_workbook(cli)
     rows_a = [[c.value for c in r] for r in a["校验结果"].iter_rows()]
     rows_b = [[c.value for c in r] for r in b["校验结果"].iter_rows()]
-    assert rows_a == rows_b and len(rows_a) == 28
-    assert [r[2] for r in rows_a[1:]] == ["错误"] * 8 + ["警告"] * 6 + ["提示"] * 13
+    assert rows_a == rows_b and len(rows_a) == 29
+    assert [r[2] for r in rows_a[1:]] == ["错误"] * 8 + ["警告"] * 7 + ["提示"] * 13
     for name in b.sheetnames:
         for row in b[name].iter_rows():
             for cb in row:

@@ -252,7 +252,7 @@ def test_a_damaged_result_sheet_is_rebuilt(tmp_path):
     res = runner.invoke(app, ["check", str(marked), "--mark", "--in-place"])
     assert res.exit_code == 1 and "Traceback" not in res.output, res.exception
     rows = [r for r in load_workbook(marked)["校验结果"].iter_rows(min_row=2, values_only=True)]
-    assert len(rows) == 27
+    assert len(rows) == 28
 
 
 def test_typed_text_is_never_markup_in_the_narrative(tmp_path):

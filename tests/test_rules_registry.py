@@ -59,6 +59,7 @@ SAMPLE_FINDINGS = [
     ("N101", "warning", "说明数据!K5"),
     ("P108", "info", "说明数据!D26"),
     ("P108", "info", "说明数据!C45"),
+    ("P115", "warning", "说明数据!C55"),
     ("N204", "warning", "说明数据!G56"),
     ("N205", "warning", "说明数据!G56"),
     ("P108", "warning", "说明数据!C57"),

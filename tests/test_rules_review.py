@@ -505,3 +505,43 @@ def test_P111_blanks_the_narrative_needs():
     assert found(make({"T11": gap}), "P111") == [
         ("P111", "warning", at("T11", "sme_micro", "value"))
     ]
+
+
+def test_P112_empty_grand_totals():
+    ok = make({"T01": {"income_grand": "10", "expense_grand": "10"}})
+    assert found(ok, "P112") == []
+    bad = make({"T01": {"income_grand": "0"}})
+    assert found(bad, "P112") == [
+        ("P112", "error", at("T01", "income_grand", "amount")),
+        ("P112", "error", at("T01", "expense_grand", "amount")),
+    ]
+
+
+def test_P113_unit_count_against_the_list():
+    units = {"COVER.units": [{"seq": 1, "name": "甲"}, {"seq": 2, "name": "乙"}]}
+    assert found(make(forms={"COVER.unit": {"unit_count": 2}}, lists=units), "P113") == []
+    [(rid, sev, where)] = found(make(forms={"COVER.unit": {"unit_count": 1}}, lists=units), "P113")
+    assert (rid, sev) == ("P113", "warning") and where.startswith("封面!")
+
+
+def test_P114_eval_count_against_names():
+    def perf(n):
+        return {"NOTES.performance": {"dept_eval_count": n, "dept_eval_names": "甲项目、乙项目"}}
+
+    assert found(make(forms=perf(2)), "P114") == []
+    [(rid, sev, where)] = found(make(forms=perf(1)), "P114")
+    assert (rid, sev) == ("P114", "warning") and where.startswith("说明数据!")
+
+
+def test_P115_rates_over_300_percent():
+    ok = make({"T01": {"income_total": "300"}, "NOTES": {"income_total": {"prior": "100"}}})
+    assert found(ok, "P115") == []  # growth 200%
+    bad = make({"T01": {"income_total": "500"}, "NOTES": {"income_total": {"prior": "100"}}})
+    assert found(bad, "P115") == [("P115", "warning", at("NOTES", "income_total", "prior"))]
+
+
+def test_P116_yuan_typed_as_wan():
+    assert found(make({"T01": {"gpb": "9999999.99"}}), "P116") == []
+    assert found(make({"T01": {"gpb": "14300000"}}), "P116") == [
+        ("P116", "warning", at("T01", "gpb", "amount"))
+    ]

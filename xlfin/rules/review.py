@@ -331,3 +331,144 @@ def narrative_needs_blank(ctx: Context) -> Iterator[Finding]:
                 f"未填写“{spec.label.split('、')[-1]}”，情况说明要用到它（没有发生请填 0）",
                 *at(src, t.sheet),
             )
+
+
+@rule(
+    "P112",
+    "error",
+    "表一收入总计或支出总计为空或 0",
+    needs=("T01.income_grand", "T01.expense_grand"),
+)
+def empty_grand_total(ctx: Context) -> Iterator[Finding]:
+    """表一 收入总计 or 支出总计 is blank or 0: every figure of the narrative hangs on them (总计
+    0.00 万元 is never a real disclosure). Usually the table was not filled or a total was not
+    typed."""
+    t = present(ctx, "T01")
+    if t is None:
+        return
+    for key, name in (("income_grand", "收入总计"), ("expense_grand", "支出总计")):
+        v = amount(t, key, "amount")
+        if v is None or v == 0:
+            yield Finding(
+                "P112",
+                "error",
+                f"表一{name}{'为空' if v is None else '为 0'}，情况说明的各项数字都以它为准",
+                *at(where(t, key, "amount"), t.sheet),
+            )
+
+
+@rule(
+    "P113",
+    "warning",
+    "纳入决算的单位数与决算单位构成不符",
+    needs=("COVER.unit.unit_count", "COVER.units"),
+)
+def unit_count(ctx: Context) -> Iterator[Finding]:
+    """封面 纳入决算的单位数 differs from the rows of 决算单位构成; the narrative prints both."""
+    cell = ctx.book.forms.get("COVER.unit", {}).get("unit_count")
+    listed = [
+        u for u in ctx.book.lists.get("COVER.units", []) if u.get("name") and not u["name"].blank
+    ]
+    if cell is None or not isinstance(cell.value, int) or not listed:
+        return
+    if cell.value != len(listed):
+        yield Finding(
+            "P113",
+            "warning",
+            f"纳入决算的单位数为 {cell.value}，决算单位构成列了 {len(listed)} 个单位",
+            *at(cell),
+            expected=str(len(listed)),
+            actual=str(cell.value),
+        )
+
+
+@rule(
+    "P114",
+    "warning",
+    "部门评价项目数少于列出的项目名称",
+    needs=("NOTES.performance.dept_eval_count", "NOTES.performance.dept_eval_names"),
+)
+def eval_count(ctx: Context) -> Iterator[Finding]:
+    """说明数据 部门评价项目数 is smaller than the number of project names listed (用、分隔); the
+    narrative says “对……等 N 个项目开展了部门评价”."""
+    fields = ctx.book.forms.get("NOTES.performance", {})
+    count, names = fields.get("dept_eval_count"), fields.get("dept_eval_names")
+    if count is None or names is None or not isinstance(count.value, int) or names.blank:
+        return
+    n = len([x for x in str(names.value).replace("，", "、").split("、") if x.strip()])
+    if count.value < n:
+        yield Finding(
+            "P114",
+            "warning",
+            f"部门评价项目数为 {count.value}，却列出了 {n} 个项目名称",
+            *at(count),
+        )
+
+
+RATE_LIMIT = Decimal(300)
+
+
+@rule("P115", "warning", "完成预算或增长超过 300%", needs=("NOTES.compare",))
+def huge_rate(ctx: Context) -> Iterator[Finding]:
+    """A 完成年初预算 rate or a growth over last year above 300% (e.g. 7300.80%): usually a 年初预算
+    or 上年决算 typed in 元, or of another row. Confirm the base figure."""
+    from xlfin.compute import comparisons
+
+    for spec, row in compare_rows(ctx):
+        c = comparisons(ctx.book, ctx.profile).get(spec.key) if row is not None else None
+        if c is None:
+            continue
+        for value, base_key, name in (
+            (c.completion, "budget", "完成年初预算"),
+            (c.change_rate, "prior", "较上年增长"),
+        ):
+            if value is not None and value > RATE_LIMIT:
+                yield Finding(
+                    "P115",
+                    "warning",
+                    f"“{spec.label}”{name} {value}%，请核对{'年初预算' if base_key == 'budget' else '上年决算'}数",
+                    *at(row.where(base_key) or row.source),
+                )
+    if ctx.profile.lacks("NOTES.items") is not None:
+        return
+    from xlfin.compute import items
+
+    notes = ctx.book.tables.get("NOTES")
+    for it in items(ctx.book, ctx.profile):
+        if it.completion is not None and it.completion > RATE_LIMIT and len(it.code) == 7:
+            row = notes.rows.get(it.code) if notes is not None else None
+            yield Finding(
+                "P115",
+                "warning",
+                f"{it.code} {it.name} 完成年初预算 {it.completion}%，请核对年初预算数",
+                *at(row.where("budget") if row is not None else None, "说明数据"),
+            )
+
+
+HUGE = Decimal(10_000_000)
+
+
+@rule("P116", "warning", "金额大得像是以“元”填写", needs=("T01",))
+def yuan_as_wan(ctx: Context) -> Iterator[Finding]:
+    """An amount of 10,000,000 万元 (1,000 亿元) or more in a table: almost always a figure in 元
+    typed into a 万元 table. One finding per table, at its first such cell."""
+    for t in ctx.book.tables.values():
+        if not t.present or t.id == "NOTES":
+            continue
+        for row in t.rows.values():
+            hit = next(
+                (
+                    c
+                    for c in row.cells.values()
+                    if isinstance(c.value, Decimal) and abs(c.value) >= HUGE
+                ),
+                None,
+            )
+            if hit is not None:
+                yield Finding(
+                    "P116",
+                    "warning",
+                    f"{t.sheet}中有 {fmt(hit.value)} 万元，像是以“元”为单位填写的",
+                    *at(hit),
+                )
+                break
