@@ -73,3 +73,36 @@ def test_S017_good_and_bad(tmp_path):
             "封面年度“99999”不是四位数的年度（应为 2000–2100 年间的决算年度）",
         )
     ]
+
+
+def test_S018_a_second_copy_of_a_table(tmp_path):
+    from openpyxl import load_workbook
+
+    assert findings(hostile.SAMPLE, "S018") == []
+    wb = load_workbook(hostile.SAMPLE)
+    copy = wb.copy_worksheet(wb["支出决算表"])
+    copy.title = "支出决算表 (2)"
+    wb.save(tmp_path / "two.xlsx")
+    assert findings(tmp_path / "two.xlsx", "S018") == [
+        (
+            "S018",
+            "warning",
+            "支出决算表 (2)",
+            "工作表“支出决算表 (2)”与“支出决算表”是同一张表，xlfin 只读取“支出决算表”；"
+            "请删除多余的一张或把数字合并到正式的表中",
+        )
+    ]
+
+
+def test_P117_unit_line_of_every_table(tmp_path):
+    assert findings(hostile.SAMPLE, "P117") == []
+    other = hostile.with_texts(tmp_path / "u.xlsx", {("支出决算表", "B3"): "别的单位"})
+    assert findings(other, "P117") == [
+        (
+            "P117",
+            "warning",
+            "支出决算表!B3",
+            "支出决算表的编制单位“别的单位”与封面部门名称“中共阿拉善盟高新技术产业开发区工作委员会"
+            "（中共阿左旗乌斯太镇委员会）基层党的建设办公室”不同",
+        )
+    ]

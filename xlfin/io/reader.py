@@ -11,6 +11,7 @@ raises on cell content. Files that are not a readable .xlsx raise :class:`ReadEr
 from __future__ import annotations
 
 import gc
+import re
 from pathlib import Path
 
 from xlfin.io.xlsx import MAX_COLS, MAX_ROWS, ReadError, load_values, open_checks, scan_sheets
@@ -757,6 +758,39 @@ def _read_book(path: Path, profile: Profile | str, year: int | None) -> Book:
     return read_grids(names, grids, profile, None, str(path), scans)
 
 
+def _second_copies(profile: Profile, names, grids, matched: dict[str, str], book: Book) -> None:
+    """A sheet left over that is a copy of a table (“支出决算表 (2)”, or the same title on top):
+    only the first is read, so the other must be said, not silently ignored."""
+    used = set(matched.values())
+    for n in names:
+        if n in used:
+            continue
+        base = re.sub(r"\s*[（(]\d+[)）]$", "", n)
+        for spec in profile.tables:
+            if spec.id not in matched:
+                continue
+            same_name = norm_label(base) == norm_label(spec.name)
+            same_title = not same_name and any(
+                norm_label(v) == norm_label(spec.title)
+                for row in list(grids[n])[:4]
+                for v in row
+                if v not in ("", None)
+            )
+            if same_name or same_title:
+                book.problems.append(
+                    Problem(
+                        "second_copy",
+                        n,
+                        None,
+                        n,
+                        matched[spec.id],
+                        f"工作表“{n}”与“{matched[spec.id]}”是同一张表，xlfin 只读取“{matched[spec.id]}”；"
+                        "请删除多余的一张或把数字合并到正式的表中",
+                    )
+                )
+                break
+
+
 def _scan_problems(name: str, scan, book: Book) -> None:
     """Error values and far-away cells of a sheet, which the values alone do not show."""
     if scan is None:
@@ -840,6 +874,7 @@ def read_grids(
                     f"工作表“{name}”按标题识别为“{spec.name}”，建议恢复原表名",
                 )
             )
+    _second_copies(profile, names, grids, matched, book)
     if not any(t.id in matched for t in profile.tables):
         raise ReadError(
             f"{path or '工作簿'} 中找不到任何一张决算公开表（{profile.id} 格式），请确认使用的是 xlfin 模板"
