@@ -545,3 +545,29 @@ def test_P116_yuan_typed_as_wan():
     assert found(make({"T01": {"gpb": "14300000"}}), "P116") == [
         ("P116", "warning", at("T01", "gpb", "amount"))
     ]
+
+
+def test_N206_percentages_with_more_than_two_decimals():
+    assert found(reason_book("占比 33.67%"), "N206") == []
+    assert found(reason_book("占比 33.674%"), "N206") == [("N206", "warning", f"{NOTES}!K6")]
+
+
+def test_N207_shares_without_percent_sign():
+    assert found(reason_book("占本年支出合计的 93.58%"), "N207") == []
+    assert found(reason_book("占地 500 平方米"), "N207") == []
+    assert found(reason_book("占本年支出合计的 93.58，主要是"), "N207") == [
+        ("N207", "warning", f"{NOTES}!K6")
+    ]
+    assert found(reason_book("占比为 33"), "N207") == [("N207", "warning", f"{NOTES}!K6")]
+
+
+def test_N208_ascii_comma_between_chinese_and_a_number():
+    assert found(reason_book("支出 1,430.98 万元，增加"), "N208") == []
+    assert found(reason_book("本年支出,1430.98 万元"), "N208") == [
+        ("N208", "warning", f"{NOTES}!K6")
+    ]
+
+
+def test_N209_unbalanced_quotes():
+    assert found(reason_book("开展“三会一课”活动"), "N209") == []
+    assert found(reason_book("开展“三会一课活动"), "N209") == [("N209", "warning", f"{NOTES}!K6")]

@@ -324,6 +324,55 @@ _define(
 )
 
 
+PCT_DECIMALS = re.compile(r"(?<![\d.])\d+\.\d{3,}\s*[%％]")
+SHARE_NO_PCT = re.compile(
+    r"(?:占比|比重)(?:为|是|约)?\s*(\d+(?:\.\d+)?)(?![\d.]*\s*[%％])"
+    r"|占[^，。；：\d]{1,12}的\s*(\d+(?:\.\d+)?)(?![\d.]*\s*[%％])"
+)
+ASCII_COMMA = re.compile(r"[\u4e00-\u9fff],\s*(?=\d)|(?<=\d),(?=[\u4e00-\u9fff])")
+_define(
+    "N206",
+    "百分比超过两位小数",
+    """A percentage typed with more than two decimals (33.674%): the disclosure prints rates
+    with two decimals, half-up (33.67%).""",
+    PCT_DECIMALS,
+    lambda m, t: f"百分比“{m.group(0)}”应保留两位小数：{_snippet(t, m)}",
+)
+_define(
+    "N207",
+    "占比没有百分号",
+    """A share typed without its %: “占本年支出合计的 93.58”, “占比为 33”. Without the sign the
+    reader cannot tell a rate from an amount.""",
+    SHARE_NO_PCT,
+    lambda m, t: f"占比“{m.group(0)}”缺少“%”：{_snippet(t, m)}",
+)
+_define(
+    "N208",
+    "中文与数字之间用了英文逗号",
+    """An ASCII comma between Chinese text and a number (“支出,1,430.98”): Chinese text takes the
+    full-width “，”; the ASCII comma is the thousands separator inside numbers only.""",
+    ASCII_COMMA,
+    lambda m, t: f"应使用中文逗号“，”：{_snippet(t, m)}",
+)
+
+
+@rule("N209", "warning", "引号不成对")
+def unbalanced_quotes(ctx: Context) -> Iterator[Finding]:
+    """A typed text opens “ more often than it closes ” (or the other way round): a quotation
+    left open, usually from copying part of a sentence."""
+    for _what, cell in text_cells(ctx):
+        opened, closed = cell.value.count("“"), cell.value.count("”")
+        if opened != closed:
+            sheet, addr = at(cell)
+            yield Finding(
+                "N209",
+                "warning",
+                f"引号不成对（“ {opened} 个，” {closed} 个）：{cell.value[:40]}",
+                sheet,
+                addr,
+            )
+
+
 @rule("N205", "warning", "简体文字中的繁体字")
 def traditional(ctx: Context) -> Iterator[Finding]:
     """A traditional character in simplified text (e.g. 滿 for 满, 與 for 与, 費 for 费), usually from copying
