@@ -334,3 +334,26 @@ def test_a_dying_worker_marks_only_its_own_job():
     }
     assert isinstance(results["bad"], ProcessDied)
     assert str(results["bad"]).endswith(" / the process working on this file died")
+
+
+def test_messages_and_progress_print_as_typed(tmp_path):
+    """Rich markup is off: a unit or file name with [brackets] prints whole, and the progress
+    bar's label is its text, not a markup tag (checked in a real process: the consoles write to
+    the process's own stderr)."""
+    units = tmp_path / "units.csv"
+    units.write_text(
+        "unit_code,unit_name\n900001,[draft]甲单位\n900002,乙单位[/x]\n", encoding="utf-8"
+    )
+    code, out, _s, _m = cli(
+        "generate",
+        "--units",
+        str(units),
+        "--year",
+        "2024",
+        "--out",
+        str(tmp_path / "o"),
+        cwd=tmp_path,
+    )
+    assert code == 0, out
+    assert "[progress" not in out and "生成" in out
+    assert "900001_[draft]甲单位.xlsx" in "".join(p.name for p in (tmp_path / "o").iterdir())
