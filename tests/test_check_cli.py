@@ -22,12 +22,16 @@ def test_text_output_and_exit_code():
     res = run("check", SAMPLE)
     assert res.exit_code == 1
     lines = res.output.strip().splitlines()
-    assert (
-        f"{SAMPLE}:机构运行经费政府采购资产信息表!D11: T961 error 表十一授予中小企业合同金额："
-        in res.output
-    )
+    # errors first, severities in Chinese
     assert lines[0] == (
-        f"{SAMPLE}:支出决算表!C7: T301 info 表三本年支出合计：合计 1,425.07 ≠ 1,425.08（差 -0.01，四舍五入差异）"
+        f"{SAMPLE}:机构运行经费政府采购资产信息表!D11: T961 错误 表十一授予中小企业合同金额："
+        "三、政府采购授予中小企业合同金额 2.98 ≠ 各项之和 2.87（差 0.11）"
+    )
+    assert [x.split(": ")[1].split(" ")[1] for x in lines[:-1]] == ["错误"] * 8 + ["警告"] * 7 + [
+        "提示"
+    ] * 13
+    assert lines[-14] == (
+        f"{SAMPLE}:支出决算表!C7: T301 提示 表三本年支出合计：合计 1,425.07 ≠ 1,425.08（差 -0.01，四舍五入差异）"
     )
     assert lines[-1] == "共 28 条：错误 8，警告 7，提示 13（1 个文件）"
 

@@ -84,7 +84,7 @@ def test_every_command_ends_cleanly(case, cases, tmp_path):
 
 def test_far_value_is_a_finding_not_a_crash(cases, tmp_path):
     code, out, _s, _m = cli("check", str(cases["far XFD1048576"]), "--select", "S015", cwd=tmp_path)
-    assert code == 0 and "S015 warning XFD1048576单元格远在表格范围以外" in out
+    assert code == 0 and "S015 警告 XFD1048576单元格远在表格范围以外" in out
 
 
 def test_one_bad_unit_does_not_mark_another(cases, tmp_path):
@@ -229,7 +229,7 @@ def test_a_huge_amount_is_a_finding(tmp_path):
     src = hostile.with_texts(tmp_path / "h.xlsx", {("收入支出决算总表", "C7"): 1e26})
     runner = _runner()
     res = runner.invoke(app, ["check", str(src), "--select", "S007"])
-    assert "收入支出决算总表!C7: S007 error" in res.output and "大得不合理" in res.output
+    assert "收入支出决算总表!C7: S007 错误" in res.output and "大得不合理" in res.output
     for args in (["fill", str(src), "-o", str(tmp_path / "f.xlsx")], ["narrate", str(src)]):
         assert runner.invoke(app, args).exit_code in (0, 1), args
 

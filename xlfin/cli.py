@@ -358,9 +358,13 @@ def check(
         ]
         typer.echo(json.dumps({"findings": data, "counts": counts}, ensure_ascii=False, indent=1))
     else:
-        for file, f in all_findings:
+        from xlfin.marks import SEVERITY_CN
+
+        files = {file: i for i, (file, _f) in reversed(list(enumerate(all_findings)))}
+        # each file's findings errors first, then warnings, then info (sheet order within)
+        for file, f in sorted(all_findings, key=lambda x: (files[x[0]], RANK[x[1].severity])):
             where = f"{f.sheet}!{f.cell}" if f.cell else (f.sheet or "")
-            typer.echo(f"{file}:{where}: {f.id} {f.severity} {f.message}")
+            typer.echo(f"{file}:{where}: {f.id} {SEVERITY_CN[f.severity]} {f.message}")
         n = sum(counts.values())
         typer.echo(
             f"共 {n} 条：错误 {counts['error']}，警告 {counts['warning']}，提示 {counts['info']}"
