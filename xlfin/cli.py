@@ -583,7 +583,7 @@ def narrate(
     profile: DetectedProfileOpt = None,
     year: DetectedYearOpt = None,
 ) -> None:
-    """生成部门决算情况说明（第一至第六部分）。校验有错误时仍生成，并标出缺失或不一致的数字，退出码 1。"""
+    """生成部门决算公开文本（按工作簿格式的各部分与情况说明各节）。校验有错误时仍生成，并标出缺失或不一致的数字，退出码 1。"""
     from xlfin.io.files import atomic_write
     from xlfin.narrative import narrate as make_text
     from xlfin.narrative import narrative_sheet
