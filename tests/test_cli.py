@@ -87,3 +87,16 @@ def test_written_files_get_normal_permissions(tmp_path):
     mask = os.umask(0)
     os.umask(mask)
     assert out.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_readme_command_table_matches_the_cli():
+    """Every command of `xlfin --help` is in the README's command table, and nothing else is."""
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("## Commands") : readme.index("Rules have stable ids")]
+    documented = set(re.findall(r"`xlfin ([a-z]+)", table))
+    commands = {c.name or c.callback.__name__ for c in app.registered_commands}
+    commands |= {g.name for g in app.registered_groups}
+    assert documented == commands

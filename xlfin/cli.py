@@ -362,9 +362,19 @@ def check(
 
         files = {file: i for i, (file, _f) in reversed(list(enumerate(all_findings)))}
         # each file's findings errors first, then warnings, then info (sheet order within)
+        colour = {"error": "bold red", "warning": "yellow", "info": "cyan"}
         for file, f in sorted(all_findings, key=lambda x: (files[x[0]], RANK[x[1].severity])):
             where = f"{f.sheet}!{f.cell}" if f.cell else (f.sheet or "")
-            typer.echo(f"{file}:{where}: {f.id} {SEVERITY_CN[f.severity]} {f.message}")
+            # colour only on a terminal (rich: not when piped, not with NO_COLOR); one line a
+            # finding, never wrapped inside a number
+            out.print(
+                Text.assemble(
+                    f"{file}:{where}: {f.id} ",
+                    (SEVERITY_CN[f.severity], colour[f.severity]),
+                    f" {f.message}",
+                ),
+                soft_wrap=True,
+            )
         n = sum(counts.values())
         typer.echo(
             f"共 {n} 条：错误 {counts['error']}，警告 {counts['warning']}，提示 {counts['info']}"
