@@ -101,11 +101,16 @@ def test_mark_writes_results_and_highlights(tmp_path):
     assert SAMPLE.read_bytes() == before  # input never modified
     wb = load_workbook(out)
     ws = wb["校验结果"]
-    assert [c.value for c in ws[1]] == ["序号", "规则", "级别", "位置", "说明", "原状态"]
-    assert ws.max_row == 29
-    levels = [r[2].value for r in ws.iter_rows(min_row=2)]
+    assert wb.active.title == "校验结果"  # opened first
+    assert ws["A1"].value == "xlfin 校验结果"
+    assert ws["A2"].value.startswith("共 28 条：错误 8 条，警告 7 条，提示 13 条。")
+    assert [c.value for c in ws[3]] == ["序号", "规则", "级别", "位置", "说明", "原状态"]
+    assert ws.auto_filter.ref == "A3:F31" and ws.print_title_rows == "$3:$3"
+    assert ws.freeze_panes == "A4" and ws.page_setup.fitToWidth == 1
+    assert ws.max_row == 31
+    levels = [r[2].value for r in ws.iter_rows(min_row=4)]
     assert levels == ["错误"] * 8 + ["警告"] * 7 + ["提示"] * 13  # errors first
-    row = next(r for r in ws.iter_rows(min_row=2) if r[1].value == "T961")
+    row = next(r for r in ws.iter_rows(min_row=4) if r[1].value == "T961")
     assert row[3].value == "机构运行经费政府采购资产信息表!D11"
     assert row[3].hyperlink.location == "'机构运行经费政府采购资产信息表'!D11" or (
         row[3].hyperlink.target == "#'机构运行经费政府采购资产信息表'!D11"

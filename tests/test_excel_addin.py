@@ -255,8 +255,8 @@ def test_validate_click_matches_the_cli(built_module, tmp_path, monkeypatch):
     a, b = load_workbook(tmp_path / "excel.xlsx"), load_workbook(cli)
     rows_a = [[c.value for c in r] for r in a["校验结果"].iter_rows()]
     rows_b = [[c.value for c in r] for r in b["校验结果"].iter_rows()]
-    assert rows_a == rows_b and len(rows_a) == 29
-    assert [r[2] for r in rows_a[1:]] == ["错误"] * 8 + ["警告"] * 7 + ["提示"] * 13
+    assert rows_a == rows_b and len(rows_a) == 31
+    assert [r[2] for r in rows_a[3:]] == ["错误"] * 8 + ["警告"] * 7 + ["提示"] * 13
     for name in b.sheetnames:
         for row in b[name].iter_rows():
             for cb in row:

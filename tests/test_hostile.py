@@ -247,11 +247,11 @@ def test_a_damaged_result_sheet_is_rebuilt(tmp_path):
     )
     wb = load_workbook(marked)
     ws = wb["校验结果"]
-    ws["F2"], ws["F3"], ws["F4"] = "A0|FFC7CE", "封面!ZZZZ9|GGGGGG", "没有这张表!A1|FFC7CE"
+    ws["F4"], ws["F5"], ws["F6"] = "A0|FFC7CE", "封面!ZZZZ9|GGGGGG", "没有这张表!A1|FFC7CE"
     wb.save(marked)
     res = runner.invoke(app, ["check", str(marked), "--mark", "--in-place"])
     assert res.exit_code == 1 and "Traceback" not in res.output, res.exception
-    rows = [r for r in load_workbook(marked)["校验结果"].iter_rows(min_row=2, values_only=True)]
+    rows = [r for r in load_workbook(marked)["校验结果"].iter_rows(min_row=4, values_only=True)]
     assert len(rows) == 28
 
 

@@ -21,6 +21,7 @@ SEVERITY_CN = {"error": "错误", "warning": "警告", "info": "提示"}
 HEADER = ["序号", "规则", "级别", "位置", "说明", "原状态"]
 ROLE_FILLS = {"total": "F2F2F2", "computed": "E2EFDA"}  # as xlfin.io.template paints them
 STATE_COL = 6
+HEADER_ROW = 3  # 校验结果: row 1 the title, row 2 the summary, row 3 the header
 
 
 def template_fills(
@@ -104,7 +105,13 @@ def mark_writes(
         worst = "error" if any(f.severity == "error" for f in findings) else "warning"
         text = "\n".join(f"{f.id} {SEVERITY_CN[f.severity]}：{f.message}" for f in findings)
         writes.append(CellWrite(sheet, cell, fill=FILLS[worst], comment=text))
-    rows: list[list[object]] = [HEADER]
+    c = report.counts()
+    summary = (
+        f"共 {len(report.findings)} 条：错误 {c['error']} 条，警告 {c['warning']} 条，"
+        f"提示 {c['info']} 条。点击“位置”可跳到单元格；错误、警告所在单元格已标色并加批注。"
+    )
+    rows: list[list[object]] = [["xlfin 校验结果"], [summary], HEADER]
+    top = HEADER_ROW  # the rows above the findings: title, summary, header
     links = {}
     # errors first, then warnings, then info; the sheet order within each
     ranked = sorted(report.findings, key=lambda f: RANK.get(f.severity, len(RANK)))
@@ -112,10 +119,10 @@ def mark_writes(
         state = ""
         rows.append([i, f.id, SEVERITY_CN[f.severity], f.where, f.message, state])
         if f.sheet and f.cell:
-            links[(i + 1, 4)] = f"'{f.sheet}'!{f.cell}"
+            links[(top + i, 4)] = f"'{f.sheet}'!{f.cell}"
     for j, state in enumerate(states):
-        if j + 2 <= len(rows):
-            rows[j + 1][STATE_COL - 1] = state
+        if top + j < len(rows):
+            rows[top + j][STATE_COL - 1] = state
         else:
             rows.append(["", "", "", "", "", state])
     writes.append(
@@ -125,6 +132,8 @@ def mark_writes(
             widths={1: 6, 2: 8, 3: 6, 4: 36, 5: 90, 6: 30},
             links=links,
             hidden_cols=(STATE_COL,),
+            header_row=HEADER_ROW,
+            activate=True,
         )
     )
     return writes

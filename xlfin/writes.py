@@ -42,6 +42,8 @@ class SheetWrite:
     wrap: bool = False  # wrap text in every cell (long paragraphs)
     heights: dict[int, float] = field(default_factory=dict)  # row → points, for wrapped rows
     print_title: str | None = None  # page header text when printed
+    header_row: int | None = None  # a table's header: autofilter, frozen and printed on each page
+    activate: bool = False  # show this sheet when the workbook opens
 
 
 Write = CellWrite | SheetWrite

@@ -284,7 +284,7 @@ class XwBook:
             return []
         rows = read_sheet(self.book.sheets[RESULT_SHEET])
         out = []
-        for row in rows[1:]:
+        for row in rows:  # entries are recognised by their form (title and header are not)
             if len(row) >= STATE_COL and isinstance(row[STATE_COL - 1], str) and row[STATE_COL - 1]:
                 out.append(row[STATE_COL - 1])
         return out

@@ -22,7 +22,7 @@ def read_mark_state(wb) -> list[str]:
     previous = []
     if RESULT_SHEET in wb.sheetnames:
         ws = wb[RESULT_SHEET]
-        for r in range(2, ws.max_row + 1):
+        for r in range(1, ws.max_row + 1):  # entries are recognised by their form
             v = ws.cell(r, STATE_COL).value
             if isinstance(v, str) and v:
                 previous.append(v)
@@ -87,9 +87,25 @@ def _apply_sheet(wb, w: SheetWrite) -> None:
         for r, h in w.heights.items():
             ws.row_dimensions[r].height = h
     elif w.rows:
-        ws.freeze_panes = "A2"
-        for cell in ws[1]:
+        h = w.header_row or 1
+        ws.freeze_panes = f"A{h + 1}"
+        for cell in ws[h]:
             cell.font = Font(bold=True)
+        if w.header_row:  # a findings table: filter, one page wide, the header on every page
+            if h > 1:
+                ws.cell(1, 1).font = Font(bold=True, size=14)
+            last = get_column_letter(max(len(r) for r in w.rows))
+            ws.auto_filter.ref = f"A{h}:{last}{max(len(w.rows), h)}"
+            ws.print_title_rows = f"{h}:{h}"
+            ws.page_setup.orientation = "landscape"
+            ws.page_setup.paperSize = ws.PAPERSIZE_A4
+            ws.page_setup.fitToWidth = 1
+            ws.page_setup.fitToHeight = 0
+            ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if w.activate:
+        wb.active = wb.worksheets.index(ws)
+        for other in wb.worksheets:  # only this sheet selected, or Excel groups the tabs
+            other.sheet_view.tabSelected = other is ws
 
 
 def apply_file(source: Path, target: Path, writes_for) -> None:
