@@ -58,28 +58,14 @@ class UsageFailure(Exception):
     """A problem the user can fix: reported in one line, exit code 2."""
 
 
-EN_GLOSS = {
-    "已导入过": "already imported, use --force to replace it",
-    "无法创建": "cannot create the folder",
-    "无法写入": "cannot write",
-    "无法读取": "cannot read",
-    "无法安装": "cannot install",
-    "文件不存在": "file not found",
-    "没有编号为": "unknown rule",
-    "--kind": "use --kind functional or economic",
-    "年度不正确": "bad year",
-    "科目表": "code list problem",
-    "至少需要两个工作簿": "give at least two workbooks",
-    "--main": "the --main workbook is not among the inputs",
-}
+def cannot_write(path, error: OSError) -> None:
+    """The one message for an output that the system refuses to write."""
+    fail(f"无法写入 {path}：{error.strerror or error} / cannot write {path}")
 
 
 def fail(message: str) -> None:
-    """Print *message* on stderr and exit with code 2 (misuse or unreadable input). A message
-    without its English gloss gets one, so that every one-line error has both languages."""
-    if " / " not in message:
-        gloss = next((en for zh, en in EN_GLOSS.items() if zh in message), "error")
-        message = f"{message} / {gloss}"
+    """Print *message* (Chinese / English) on stderr and exit with code 2 (misuse or
+    unreadable input)."""
     err.print(Text.assemble(("错误", "bold red"), f"：{message}"), soft_wrap=True)
     raise typer.Exit(2)
 
@@ -117,7 +103,7 @@ def template(
     except (ProfileError, OutputError) as e:
         fail(str(e))
     except OSError as e:
-        fail(f"无法写入 {output}：{e.strerror or e}")
+        cannot_write(output, e)
     if not quiet:
         _print_sheets(prof, output)
 
@@ -161,7 +147,7 @@ def export_json(
     except OutputError as e:
         fail(str(e))
     except OSError as e:
-        fail(f"无法写入 {output}：{e.strerror or e}")
+        cannot_write(output, e)
     out.print(f"已导出 {output}（{len(data['tables'])} 张表，读取问题 {len(book.problems)} 个）")
     for p in book.problems[:20]:
         out.print(f"  {p.sheet}!{p.cell or ''}: {p.message}", soft_wrap=True)
@@ -187,11 +173,11 @@ def import_json(
     except FileNotFoundError:
         fail(f"文件不存在：{data_file} / file not found")
     except (UnicodeDecodeError, ValueError) as e:  # JSONDecodeError is a ValueError
-        fail(f"不是有效的 JSON 文件：{data_file}（{e}）/ invalid JSON")
+        fail(f"不是有效的 JSON 文件：{data_file}（{e}） / invalid JSON")
     except RecursionError:
         fail(f"JSON 嵌套过深，不是 xlfin 的数据：{data_file} / JSON nested too deep")
     except OSError as e:
-        fail(f"无法读取 {data_file}：{e.strerror or e}")
+        fail(f"无法读取 {data_file}：{e.strerror or e} / cannot read the file")
     problems = validate(data)
     if problems:
         fail("JSON 数据的结构不对 / malformed JSON document：" + "；".join(problems))
@@ -203,7 +189,7 @@ def import_json(
     except (ProfileError, InterchangeError, OutputError) as e:
         fail(str(e))
     except OSError as e:
-        fail(f"无法写入 {output}：{e.strerror or e}")
+        cannot_write(output, e)
     out.print(f"已生成 {output}")
 
 
@@ -490,7 +476,7 @@ def _write_summary(path: Path, outcomes, force: bool, inputs=()) -> None:
     try:
         atomic_write(path, lambda tmp: wb.save(tmp))
     except OSError as e:
-        fail(f"无法写入 {path}：{e.strerror or e}")
+        cannot_write(path, e)
     err.print(f"已写入汇总：{path}", soft_wrap=True)
 
 
@@ -513,7 +499,7 @@ def _mark(path: Path, output: Path | None, in_place: bool, force: bool, report, 
     except OutputError as e:
         fail(str(e))
     except OSError as e:
-        fail(f"无法写入 {target}：{e.strerror or e}")
+        cannot_write(target, e)
     err.print(f"已标注：{target}")
 
 
@@ -530,7 +516,7 @@ def _backup(path: Path) -> Path:
 
 def _target(path: Path, output: Path | None, in_place: bool, force: bool) -> Path:
     if bool(output) == bool(in_place):
-        fail("请指定 -o 输出文件或 --in-place（二选一）/ give either -o FILE or --in-place")
+        fail("请指定 -o 输出文件或 --in-place（二选一） / give either -o FILE or --in-place")
     if in_place:
         return path
     if output.resolve() == path.resolve():
@@ -551,7 +537,7 @@ def _write_into(workbook: Path, target: Path, in_place: bool, writes: list) -> N
             err.print(f"已备份原文件：{_backup(workbook)}")
         apply_file(workbook, target, lambda wb: writes)
     except OSError as e:
-        fail(f"无法写入 {target}：{e.strerror or e}")
+        cannot_write(target, e)
 
 
 @app.command()
@@ -616,7 +602,7 @@ def narrate(
         except OutputError as e:
             fail(str(e))
         except OSError as e:
-            fail(f"无法写入 {output}：{e.strerror or e}")
+            cannot_write(output, e)
         err.print(f"已生成：{output}")
     elif not (into_workbook or in_place):
         typer.echo(text, nl=False)
@@ -674,7 +660,7 @@ def generate(
     except (ProfileError, BulkError) as e:
         fail(str(e))
     except OSError as e:
-        fail(f"无法创建输出文件夹 {out_dir}：{e.strerror or e}")
+        fail(f"无法创建输出文件夹 {out_dir}：{e.strerror or e} / cannot create the folder")
     for n in notes:
         err.print(Text.assemble(("提示", "yellow"), f"：{n}"), soft_wrap=True)
     todo, outcomes = plan_generation(rows, out_dir, prof, index, budgets, force)
@@ -749,7 +735,7 @@ def merge(
     if main_unit is not None:
         matches = [i for i, p in enumerate(paths) if p.resolve() == main_unit.resolve()]
         if not matches:
-            fail(f"--main 指定的工作簿不在汇总范围内：{main_unit}")
+            fail(f"--main 指定的工作簿不在汇总范围内：{main_unit} / --main is not among the inputs")
         main_index = matches[0]
     try:
         merged, notes = merge_books(books, prof, main_index)
@@ -758,7 +744,7 @@ def merge(
     except (MergeError, OutputError) as e:
         fail(str(e))
     except OSError as e:
-        fail(f"无法写入 {output}：{e.strerror or e}")
+        cannot_write(output, e)
     for n in notes:
         err.print(Text.assemble(("提示", "yellow"), f"：{n}"), soft_wrap=True)
     out.print(f"已汇总 {len(books)} 个单位：{output}", soft_wrap=True)
@@ -787,7 +773,7 @@ def addin_build(
     except (AddinError, OutputError) as e:
         fail(str(e))
     except OSError as e:
-        fail(f"无法写入 {output}：{e.strerror or e}")
+        cannot_write(output, e)
     out.print(f"已生成加载项：{info['output']}（xlwings {info['xlwings']}）", soft_wrap=True)
 
 
@@ -813,7 +799,7 @@ def addin_install(
     except AddinError as e:
         fail(str(e))
     except OSError as e:
-        fail(f"无法安装：{e.strerror or e}")
+        fail(f"无法安装：{e.strerror or e} / cannot install")
     for p in written:
         out.print(f"已写入：{p}", soft_wrap=True)
     out.print("请重新启动 Excel，功能区会出现“决算公开”选项卡；首次使用时请按提示启用宏。")
@@ -854,11 +840,14 @@ def codes_import(
         fail("科目表中同时有 2 开头和 3 开头的编码，请用 --kind 指明是哪一种 / use --kind")
     target = codes.imported_path(found, year)
     if target.exists() and not force:
-        fail(f"{year} 年的{codes.KINDS[found]}科目表已导入过：{target}（如需替换请加 --force）")
+        fail(
+            f"{year} 年的{codes.KINDS[found]}科目表已导入过：{target}（如需替换请加 --force）"
+            " / already imported, use --force to replace it"
+        )
     try:
         path = codes.save_imported(found, year, rows, file.name)
     except OSError as e:
-        fail(f"无法写入 {target}：{e.strerror or e}")
+        cannot_write(target, e)
     levels = {}
     for code, _ in rows:
         lv = codes.level_of(found, code) or "?"
@@ -969,7 +958,7 @@ def profiles() -> None:
     for pid in available():
         p = load_profile(pid)
         t = Table(
-            title=f"{p.id}：{p.title}\n适用年度 {'、'.join(map(str, sorted(p.years)))}"
+            title=f"{p.id}：{p.title}（{p.region}）\n适用年度 {'、'.join(map(str, sorted(p.years)))}"
             + (f"；在 {p.extends} 的基础上" if p.extends else ""),
             title_justify="left",
         )

@@ -249,9 +249,6 @@ class Profile:
         """A named list of records of this format (the 三公 ↔ economic-code pairs …)."""
         return [dict(x) for x in dict(self.semantics).get(key, ())]
 
-    def has_sheet(self, sheet_id: str) -> bool:
-        return any(s.id == sheet_id for s in self.sheets)
-
     def lacks(self, ref: str) -> str | None:
         """None when the profile has what *ref* names, else why not (for 不适用).
 

@@ -99,7 +99,7 @@ def build(output: Path, sources: Path | None = None) -> dict:
                 data = data.replace(b'name="_myaddin.conf"', b'name="_xlfin.conf"')
             out_items.append((name, data))
         out_items.append(("customUI/customUI14.xml", ribbon))
-        _write_zip(tmp, out_items)
+        write_package(tmp, out_items, mode=0o644)  # fixed times: a rebuild gives the same bytes
         with ExcelFile(tmp) as wb:
             runtime = wb.get_module("xlwings")
             stamp = VERSION_LINE.search(runtime)
@@ -124,7 +124,7 @@ def build(output: Path, sources: Path | None = None) -> dict:
             (name, rename_project(data, PROJECT_NAME) if name == "xl/vbaProject.bin" else data)
             for name, data in items
         ]
-        _write_zip(tmp, items)
+        write_package(tmp, items, mode=0o644)
         report = check_file(tmp)
         if report.issues:
             raise AddinError(f"生成的加载项未通过完整性检查：{report.issues}")
@@ -134,11 +134,6 @@ def build(output: Path, sources: Path | None = None) -> dict:
         if tmp.exists():
             tmp.unlink()
     return {"output": str(output), "xlwings": version, "ribbon": "customUI/customUI14.xml"}
-
-
-def _write_zip(path: Path, items: list[tuple[str, bytes]]) -> None:
-    """The package with fixed entry times (a rebuild gives the same bytes)."""
-    write_package(path, items, mode=0o644)
 
 
 def rename_project(vba_bin: bytes, name: str) -> bytes:

@@ -40,7 +40,7 @@ def check_output(path: Path, force: bool, inputs=()) -> None:
         raise OutputError(f"输出路径是一个文件夹：{path} / output path is a directory")
     if path.exists() and not force:
         raise OutputError(
-            f"输出文件已存在：{path}（如需覆盖请加 --force）/ output exists, use --force to overwrite"
+            f"输出文件已存在：{path}（如需覆盖请加 --force） / output exists, use --force to overwrite"
         )
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.exists():

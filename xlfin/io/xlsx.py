@@ -303,8 +303,3 @@ def _xml_unescape(text: str) -> str:
         .replace("&apos;", "'")
         .replace("&amp;", "&")
     )
-
-
-def formulas_without_value(path: Path) -> dict[str, set[str]]:
-    """For each sheet, the A1 addresses of formula cells that carry no cached value."""
-    return {n: sc.no_value for n, sc in scan_sheets(path).items() if sc.no_value}

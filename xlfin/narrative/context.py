@@ -102,21 +102,21 @@ def _safe(v):
     return v
 
 
-def _cells(v):
+def _table_cells(v):
     """Table cells: a typed "|" would split the Markdown table, so it prints full-width."""
     if isinstance(v, str):
         return v.replace("|", "｜").replace("\n", " ")
     if isinstance(v, list):
-        return [_cells(x) for x in v]
+        return [_table_cells(x) for x in v]
     if isinstance(v, dict):
-        return {k: _cells(x) for k, x in v.items()}
+        return {k: _table_cells(x) for k, x in v.items()}
     return v
 
 
 def _typed_text_is_text(ctx: Context) -> Context:
     """Every text of the context that a person typed, made Markdown-safe (figures untouched)."""
     ctx.unit, ctx.overview = _safe(ctx.unit), _safe(ctx.overview)
-    ctx.units = _cells(_safe(ctx.units))
+    ctx.units = _table_cells(_safe(ctx.units))
     ctx.performance, ctx.glossary = _safe(ctx.performance), _safe(ctx.glossary)
     ctx.dept, ctx.kind = md_safe(ctx.dept), md_safe(ctx.kind)
     if ctx.end_items:
@@ -134,7 +134,7 @@ def _typed_text_is_text(ctx: Context) -> Context:
         for attr in ("title", "name", "achievement", "problems", "improvements", "score_note"):
             if getattr(x, attr):
                 setattr(x, attr, md_safe(getattr(x, attr)))
-        x.table = _cells(_safe(x.table))
+        x.table = _table_cells(_safe(x.table))
     for line in ctx.personnel + ctx.public + ctx.vehicles:
         line.name = md_safe(line.name)
     return ctx

@@ -207,29 +207,6 @@ def second_copy(ctx: Context) -> Iterator[Finding]:
     yield from _problems(ctx, ("second_copy",), "S018", "warning")
 
 
-@rule("P117", "warning", "编制单位未填写或与封面不符", needs=("COVER.unit.dept_name",))
-def unit_line(ctx: Context) -> Iterator[Finding]:
-    """A published table's 编制单位 is blank, or is not the 封面 部门名称 (compared without spaces
-    and full/half-width differences). Every table names the unit that publishes it."""
-    from xlfin.values import norm_label
-
-    dept = ctx.book.field("COVER.unit", "dept_name")
-    for spec in ctx.profile.published:
-        t = ctx.book.tables.get(spec.id)
-        if t is None or not t.present:
-            continue
-        cell = t.unit_name
-        if cell.blank:
-            yield Finding("P117", "warning", f"{t.sheet}未填写编制单位", *at(cell, t.sheet))
-        elif dept and norm_label(cell.value) != norm_label(dept):
-            yield Finding(
-                "P117",
-                "warning",
-                f"{t.sheet}的编制单位“{cell.value}”与封面部门名称“{dept}”不同",
-                *at(cell, t.sheet),
-            )
-
-
 @rule("S011", "warning", "未知的科目编码")
 def unknown_code(ctx: Context) -> Iterator[Finding]:
     """A 科目编码 is not in the 支出功能分类 list for the book's year: the official list of that
