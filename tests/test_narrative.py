@@ -264,7 +264,7 @@ def test_cli_narrate_word(tmp_path):
     headings = [p.text for p in d.paragraphs if p.style.name.startswith("Heading")]
     assert "第二部分 部门决算情况说明" in headings and "一、收入支出决算总体情况说明" in headings
     assert any("收、支总计各减少 595.08 万元，减少 29.37%" in p for p in paras)
-    assert len(d.tables) == 6  # 决算单位构成 and the five 项目支出绩效自评表
+    assert len(d.tables) == 21  # 决算单位构成, and the four tables of each 项目支出绩效自评表
     assert d.tables[0].cell(1, 2).text == "财政拨款的行政单位"
     term = next(p for p in d.paragraphs if p.text.startswith("一、财政拨款收入："))
     assert [r.text for r in term.runs if r.bold] == ["财政拨款收入"]

@@ -619,6 +619,77 @@ def narrate(
 
 
 @app.command()
+def publish(
+    workbook: Annotated[Path, typer.Argument(help="已填报的 .xlsx 工作簿。")],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="公开文件：Word（.docx）或 PDF（.pdf）。")
+    ],
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="仍有待填写/待核对标记或校验错误时不生成，退出码 1。"),
+    ] = False,
+    force: ForceOpt = False,
+    profile: DetectedProfileOpt = None,
+    year: DetectedYearOpt = None,
+) -> None:
+    """生成可发布的部门决算公开文件：封面、目录、各部分、决算表、图1/图2、完整的绩效自评表。"""
+    import tempfile
+    from collections import Counter
+
+    from xlfin.io.docx_writer import build_publication
+    from xlfin.io.office import ConvertError, to_pdf
+    from xlfin.narrative import narrate as make_text
+    from xlfin.publication import placeholders, publication
+    from xlfin.rules import run
+
+    suffix = output.suffix.lower()
+    if suffix not in (".docx", ".pdf"):
+        fail("公开文件只能输出为 .docx 或 .pdf / -o must end in .docx or .pdf")
+    prof, book = _load_book(workbook, profile, year)
+    text = make_text(book, prof, "md", publish=True)
+    marks = placeholders(text)
+    errors = [f for f in run(book, prof).findings if f.severity == "error"]
+    if marks:
+        err.print(f"文中有 {len(marks)} 处待填写/待核对标记（文件中以黄色突出显示）：")
+        for mark, n in Counter(marks).most_common():
+            err.print(f"  {mark} × {n}", soft_wrap=True)
+    if errors:
+        err.print(f"工作簿有 {len(errors)} 个校验错误，请修正后重新生成：")
+        for f in errors:
+            err.print(f"  {f.where}: {f.id} {f.message}", soft_wrap=True)
+    if strict and (marks or errors):
+        err.print("--strict：未生成公开文件。")
+        raise typer.Exit(1)
+    try:
+        check_output(output, force, [workbook])
+    except OutputError as e:
+        fail(str(e))
+    doc = build_publication(text, publication(book, prof))
+    try:
+        if suffix == ".docx":
+            doc.save(output)
+            done = "已生成"
+        else:
+            with tempfile.TemporaryDirectory(prefix="xlfin-") as tmp:
+                draft = Path(tmp) / (output.stem + ".docx")
+                doc.save(draft)
+                pdf = Path(tmp) / (output.stem + ".pdf")
+                err.print("正在转换为 PDF……")
+                via = to_pdf(draft, pdf)
+                from xlfin.io.files import atomic_write
+
+                atomic_write(output, lambda t: t.write_bytes(pdf.read_bytes()))
+                done = f"已生成（经 {via} 转换）"
+    except ConvertError as e:
+        fail(str(e))
+    except OSError as e:
+        cannot_write(output, e)
+    err.print(f"{done}：{output}", soft_wrap=True)
+    if errors:
+        raise typer.Exit(1)
+
+
+@app.command()
 def generate(
     units: Annotated[Path, typer.Option("--units", help="单位清单：.csv 或 .xlsx。")],
     out_dir: Annotated[Path, typer.Option("--out", help="输出文件夹。")],

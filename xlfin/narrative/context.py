@@ -16,6 +16,7 @@ from xlfin import codes
 from xlfin.compute import Comparison, comparisons, items, q2, rate, table_amount
 from xlfin.model import Book
 from xlfin.profile import Part, Profile, Section, cn_ordinal
+from xlfin.publication import project_form
 
 MISSING_REASON = "【请填写变动原因】"
 ZERO = Decimal(0)
@@ -74,6 +75,7 @@ class ProjectText:
     improvements: str | None
     table: list[list[str]]
     name: str
+    form: object = None  # the full 项目支出绩效自评表 (xlfin.publication.ProjectForm)
 
 
 # A typed text never becomes structure in the .md/.docx: no blank line starts a paragraph of
@@ -135,6 +137,10 @@ def _typed_text_is_text(ctx: Context) -> Context:
             if getattr(x, attr):
                 setattr(x, attr, md_safe(getattr(x, attr)))
         x.table = _table_cells(_safe(x.table))
+        f = x.form
+        for attr in ("name", "department", "implementer", "goal_expected", "goal_actual"):
+            setattr(f, attr, _table_cells(md_safe(getattr(f, attr))))
+        f.indicators = _table_cells(_safe(f.indicators))
     for line in ctx.personnel + ctx.public + ctx.vehicles:
         line.name = md_safe(line.name)
     return ctx
@@ -234,8 +240,10 @@ def _project_texts(book: Book) -> list[ProjectText]:
                 + [_plain(_amount(ind.get(k))) for k in ("weight", "score")]
                 + [str(ind.get("deviation") or "")]
             )
+        form = project_form(p)
         out.append(
             ProjectText(
+                form=form,
                 title=title,
                 score=score,
                 score_note=note,
@@ -301,9 +309,11 @@ class Context:
     terms: object = None
     parts: list = field(default_factory=list)
     info: dict = field(default_factory=dict)
+    publish: bool = False  # the Word publication: markers where tables, charts and forms go
+    table_ids: list[str] = field(default_factory=list)
 
 
-def build_context(book: Book, profile: Profile) -> Context:
+def build_context(book: Book, profile: Profile, publish: bool = False) -> Context:
     """The narrative context of *book*: what each section of *profile* that applies says.
 
     A part whose table or row the profile does not have is None (its section does not
@@ -408,6 +418,8 @@ def build_context(book: Book, profile: Profile) -> Context:
         projects=_project_texts(book),
         glossary=glossary,
         tables=[s.title for s in profile.published],
+        table_ids=[s.id for s in profile.published],
+        publish=publish,
         end_items=_text(end_items.value) if end_items is not None else None,
         sections=applicable_sections(profile),
         terms=TermView(profile),

@@ -65,14 +65,35 @@ def render_text(ctx: Context, template: str = "document.j2") -> str:
     text = environment().get_template(template).render(c=ctx)
     text = re.sub(r"[ \t]+\n", "\n", text)
     text = re.sub(r"(?m)^(#+ .*)$", r"\n\1\n", text)  # a heading is a block of its own
+    text = _one_paragraph_a_line(text)
     text = re.sub(r"\n{3,}", "\n\n", text)
     return text.strip() + "\n"
 
 
-def narrate(book: Book, profile: Profile, fmt: str = "md") -> str:
+def _one_paragraph_a_line(text: str) -> str:
+    """Every line its own paragraph (a numbered 项 item never runs into the next one, nor a
+    sub-heading into the text before it), except the lines of one table or of one list."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        prev = out[-1] if out else ""
+        if prev.strip() and line.strip():
+            same = (prev.startswith("|") and line.startswith("|")) or (
+                prev.startswith("- ") and line.startswith("- ")
+            )
+            if not same:
+                out.append("")
+        out.append(line)
+    return "\n".join(out)
+
+
+MARKER = re.compile(r"^<!-- xlfin:(\w+)(?: (\S+))? -->$")
+
+
+def narrate(book: Book, profile: Profile, fmt: str = "md", publish: bool = False) -> str:
     """The whole disclosure text of *book*: ``md`` keeps heading marks and bold terms,
-    ``txt`` is plain."""
-    text = render_text(build_context(book, profile))
+    ``txt`` is plain. *publish* puts a marker line (``<!-- xlfin:table T01 -->``, ``chart``,
+    ``project``, ``toc``) where the Word publication draws a table, chart, form or 目录."""
+    text = render_text(build_context(book, profile, publish))
     if fmt == "txt":
         text = re.sub(r"^#+ ", "", text, flags=re.M)
         text = text.replace("**", "")
