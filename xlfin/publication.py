@@ -373,3 +373,47 @@ def publication(book: Book, profile: Profile) -> Publication:
         charts=charts(book, profile),
         projects=[project_form(p) for p in book.projects],
     )
+
+
+CHART_SHEET = "图表"
+
+
+def chart_writes(book: Book, profile: Profile) -> list:
+    """The workbook's 图表 sheet: 图1/图2 as native pie charts on the 说明数据 cells that hold
+    each slice's 本年决算 (so they follow the numbers); replaced on every ``fill``."""
+    from xlfin.writes import ChartWrite, SheetWrite
+
+    data = charts(book, profile)
+    notes = book.tables.get("NOTES")
+    if not data or notes is None:
+        return []
+    rows: list[list[object]] = [["图1、图2（由 xlfin fill 生成，数据取自“说明数据”的本年决算数）"]]
+    writes: list = []
+    at = 3
+    for n, (chart_id, chart) in enumerate(data.items(), 1):
+        spec = next(dict(x) for x in profile.semantic("charts") if x["id"] == chart_id)
+        keys = [dict(i)["key"] for i in spec["items"]]
+        got = [notes.rows.get(k) for k in keys]
+        if any(r is None or not r.columns or "final" not in r.columns for r in got):
+            continue
+        lines = [r.line for r in got]
+        if lines != list(range(lines[0], lines[0] + len(lines))):
+            continue  # the slices' rows are not one range of the sheet
+        sheet = got[0].source.sheet if got[0].source else notes.sheet
+        label_col = 1
+        final_col = got[0].columns["final"]
+        hide = tuple(i for i, k in enumerate(keys) if k not in chart.keys)
+        writes.append(
+            ChartWrite(
+                CHART_SHEET,
+                f"A{at}",
+                f"图{n} {chart.title}",
+                (sheet, label_col, lines[0], lines[-1]),
+                (sheet, final_col, lines[0], lines[-1]),
+                hide,
+            )
+        )
+        at += 20
+    if not writes:
+        return []
+    return [SheetWrite(CHART_SHEET, rows=rows, widths={1: 12})] + writes

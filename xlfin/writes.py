@@ -46,4 +46,20 @@ class SheetWrite:
     activate: bool = False  # show this sheet when the workbook opens
 
 
-Write = CellWrite | SheetWrite
+@dataclass(frozen=True)
+class ChartWrite:
+    """A native pie chart on sheet *sheet* (written by a SheetWrite before it), its slices
+    read from the cells *labels* and *values* of another sheet, so that it follows them.
+
+    *labels*/*values* are ``(sheet, column, first_row, last_row)``, 1-based; the points of
+    *hide_labels* (0-based) get no data label (a slice of 0 would print 0.00% on the pie)."""
+
+    sheet: str
+    anchor: str
+    title: str
+    labels: tuple[str, int, int, int]
+    values: tuple[str, int, int, int]
+    hide_labels: tuple[int, ...] = ()
+
+
+Write = CellWrite | SheetWrite | ChartWrite

@@ -12,7 +12,7 @@ from openpyxl.utils import get_column_letter
 from xlfin.io.cells import put, sanitize_workbook
 from xlfin.io.files import atomic_write
 from xlfin.marks import RESULT_SHEET, STATE_COL
-from xlfin.writes import KEEP, CellWrite, SheetWrite, Write
+from xlfin.writes import KEEP, CellWrite, ChartWrite, SheetWrite, Write
 
 LINK_FONT = Font(color="0563C1", underline="single")
 
@@ -36,6 +36,40 @@ def apply_to_workbook(wb, writes: list[Write]) -> None:
             _apply_sheet(wb, w)
         elif isinstance(w, CellWrite):
             _apply_cell(wb, w)
+        elif isinstance(w, ChartWrite):
+            _apply_chart(wb, w)
+
+
+def _apply_chart(wb, w: ChartWrite) -> None:
+    from openpyxl.chart import PieChart, Reference
+    from openpyxl.chart.data_source import NumFmt
+    from openpyxl.chart.label import DataLabel, DataLabelList
+    from openpyxl.descriptors import Typed
+
+    class Labels(DataLabelList):  # numFmt with sourceLinked="0": the labels' own 0.00%
+        tagname = "dLbls"
+        numFmt = Typed(expected_type=NumFmt, allow_none=True)
+        __elements__ = DataLabelList.__elements__
+        __nested__ = tuple(n for n in DataLabelList.__nested__ if n != "numFmt")
+
+    if w.sheet not in wb.sheetnames or w.values[0] not in wb.sheetnames:
+        return
+    chart = PieChart()
+    chart.title = w.title
+    sheet, col, first, last = w.values
+    chart.add_data(Reference(wb[sheet], min_col=col, min_row=first, max_row=last))
+    sheet, col, first, last = w.labels
+    chart.set_categories(Reference(wb[sheet], min_col=col, min_row=first, max_row=last))
+    labels = Labels()
+    labels.showPercent = True
+    labels.showVal = labels.showCatName = labels.showSerName = labels.showLegendKey = False
+    labels.numFmt = NumFmt(formatCode="0.00%", sourceLinked=False)
+    off = dict.fromkeys(("showPercent", "showVal", "showCatName", "showSerName"), False)
+    labels.dLbl = [DataLabel(idx=i, showLegendKey=False, **off) for i in w.hide_labels]
+    chart.series[0].dLbls = labels
+    chart.legend.position = "r"
+    chart.width, chart.height = 15, 9  # cm: within an A4 portrait page
+    wb[w.sheet].add_chart(chart, w.anchor)
 
 
 def _apply_cell(wb, w: CellWrite) -> None:
