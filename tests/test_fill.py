@@ -53,10 +53,12 @@ def test_fill_writes_computed_cells_only(tmp_path):
     assert res.exit_code == 0, res.output
     names_a, cells_a, meta_a = snapshot(SAMPLE)
     names_b, cells_b, meta_b = snapshot(out)
-    assert names_a == names_b and meta_a == meta_b
+    assert names_b == names_a + ["图表"]  # the charts' sheet is added, nothing else
+    del meta_b["图表"]
+    assert meta_a == meta_b
     changed = {k for k in cells_a if cells_a[k] != cells_b.get(k)} | (set(cells_b) - set(cells_a))
     assert changed, "nothing written"
-    assert all(sheet == "说明数据" for sheet, _ in changed)
+    assert {sheet for sheet, _ in changed} == {"说明数据", "图表"}
     ws = load_workbook(out)["说明数据"]
     assert ws["B5"].value == 1430.98 and ws["B5"].number_format == "#,##0.00"
     assert ws["F5"].value == 0.0102 and ws["F5"].number_format == "0.00%"
@@ -65,7 +67,7 @@ def test_fill_writes_computed_cells_only(tmp_path):
     assert ws["J7"].value == 0.9969  # 占比
     assert ws["C5"].value == 1416.58  # typed 上年决算 untouched
     # only computed columns were written
-    cols = {cell[0] for _s, cell in changed}
+    cols = {cell[0] for s, cell in changed if s == "说明数据"}
     assert cols <= {"B", "D", "E", "F", "G", "H", "I", "J"}
 
 

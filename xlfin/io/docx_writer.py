@@ -197,12 +197,23 @@ def _field(paragraph, instruction: str, cached: str = "") -> None:
     paragraph.add_run()._r.append(char("end"))
 
 
+def _insert(parent, el, *successors: str) -> None:
+    """Put *el* into *parent* before the first of *successors* there (the schema's order:
+    Word refuses a file whose elements are out of it), else at the end."""
+    for tag in successors:
+        found = parent.find(qn(tag))
+        if found is not None:
+            found.addprevious(el)
+            return
+    parent.append(el)
+
+
 def _outline(paragraph, level: int) -> None:
     """Give *paragraph* an outline level (0 = 一级), so that the TOC lists it."""
     ppr = paragraph._p.get_or_add_pPr()
     el = OxmlElement("w:outlineLvl")
     el.set(qn("w:val"), str(level))
-    ppr.append(el)
+    _insert(ppr, el, "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
 
 
 def _row_props(row, header: bool) -> None:
@@ -239,7 +250,7 @@ _ALIGN = {
     "pct": WD_ALIGN_PARAGRAPH.RIGHT,
 }
 # minimum widths (cm) of a published table's columns by kind; values share what is left
-_MIN_WIDTH = {"code": 2.0, "label": 5.0, "line": 1.0, "unit": 1.6, "value": 2.2}
+_MIN_WIDTH = {"code": 2.0, "label": 4.6, "line": 1.0, "unit": 1.6, "value": 2.2}
 PORTRAIT_TEXT = 21.0 - 2 * 2.6
 LANDSCAPE_TEXT = 29.7 - 2 * 2.0
 
@@ -281,6 +292,44 @@ def _grid_table(doc, header, body, widths: list[float], size: float, header_rows
     return table
 
 
+_AFTER_PGNUMTYPE = (
+    "w:cols",
+    "w:formProt",
+    "w:vAlign",
+    "w:noEndnote",
+    "w:titlePg",
+    "w:textDirection",
+    "w:bidi",
+    "w:rtlGutter",
+    "w:docGrid",
+    "w:printerSettings",
+    "w:sectPrChange",
+)
+_AFTER_UPDATEFIELDS = (
+    "w:hdrShapeDefaults",
+    "w:footnotePr",
+    "w:endnotePr",
+    "w:compat",
+    "w:docVars",
+    "w:rsids",
+    "m:mathPr",
+    "w:attachedSchema",
+    "w:themeFontLang",
+    "w:clrSchemeMapping",
+    "w:doNotIncludeSubdocsInStats",
+    "w:doNotAutoCompressPictures",
+    "w:forceUpgrade",
+    "w:captions",
+    "w:readModeInkLockDown",
+    "w:smartTagType",
+    "sl:schemaLibrary",
+    "w:shapeDefaults",
+    "w:doNotEmbedSmartTags",
+    "w:decimalSymbol",
+    "w:listSeparator",
+)
+
+
 class _Publisher:
     """Writes the blocks of the publication text into a Word document, section by section."""
 
@@ -316,7 +365,7 @@ class _Publisher:
         p.add_run(" —")
         pg = OxmlElement("w:pgNumType")
         pg.set(qn("w:start"), "1")
-        section._sectPr.append(pg)
+        _insert(section._sectPr, pg, *_AFTER_PGNUMTYPE)
         self.numbered = True
 
     # blocks ------------------------------------------------------------------
@@ -353,10 +402,9 @@ class _Publisher:
             )
             p.add_run(text + "\t")
         _field_end(p)
-        settings = self.doc.settings.element
-        update = OxmlElement("w:updateFields")
+        update = OxmlElement("w:updateFields")  # Word asks to update the 目录 on opening
         update.set(qn("w:val"), "true")
-        settings.append(update)
+        _insert(self.doc.settings.element, update, *_AFTER_UPDATEFIELDS)
 
     def part(self, title: str) -> None:
         self.new_page(False)
