@@ -285,18 +285,21 @@ def test_one_click_reads_each_sheet_once(monkeypatch):
 def compare_fill(book, tmp_path):
     book.save(tmp_path / "excel.xlsx")
     runner.invoke(app, ["fill", str(SAMPLE), "-o", str(tmp_path / "cli.xlsx")])
-    a, b = (
-        load_workbook(tmp_path / "excel.xlsx")["说明数据"],
-        load_workbook(tmp_path / "cli.xlsx")["说明数据"],
-    )
-    for row in b.iter_rows():
-        for cb in row:
-            va, vb = a[cb.coordinate].value, cb.value
-            if isinstance(vb, (int, float)):
-                assert abs(float(va) - float(vb)) < 1e-9, cb.coordinate
-            else:
-                assert va == vb, cb.coordinate
-            assert a[cb.coordinate].number_format == cb.number_format, cb.coordinate
+    excel, cli = load_workbook(tmp_path / "excel.xlsx"), load_workbook(tmp_path / "cli.xlsx")
+    original = load_workbook(SAMPLE)
+    changed = 0
+    for sheet in ("说明数据", "绩效自评"):  # every cell fill writes, the 执行率 included
+        a, b, o = excel[sheet], cli[sheet], original[sheet]
+        for row in b.iter_rows():
+            for cb in row:
+                va, vb = a[cb.coordinate].value, cb.value
+                if isinstance(vb, (int, float)):
+                    assert abs(float(va) - float(vb)) < 1e-9, cb.coordinate
+                else:
+                    assert va == vb, cb.coordinate
+                assert a[cb.coordinate].number_format == cb.number_format, cb.coordinate
+                changed += o[cb.coordinate].value != vb
+    assert changed == 208  # compared over the cells fill changed, not two untouched copies
 
 
 def test_fill_click_on_the_protected_sample_writes_and_restores_protection(tmp_path):

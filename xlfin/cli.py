@@ -579,6 +579,12 @@ def narrate(
     in_place: Annotated[
         bool, typer.Option("--in-place", help="把“情况说明”工作表写入原文件（先自动备份）。")
     ] = False,
+    trace: Annotated[
+        bool,
+        typer.Option(
+            "--trace", help="不输出说明，而是列出说明中的每个数字及其来源单元格（.csv）。"
+        ),
+    ] = False,
     force: ForceOpt = False,
     profile: DetectedProfileOpt = None,
     year: DetectedYearOpt = None,
@@ -589,6 +595,9 @@ def narrate(
     from xlfin.narrative import narrative_sheet
     from xlfin.rules import run
 
+    if trace:
+        _trace(workbook, output, force, profile, year)
+        return
     prof, book = _load_book(workbook, profile, year)
     suffix = output.suffix.lower() if output is not None else ".md"
     if suffix not in (".md", ".txt", ".docx"):
@@ -612,7 +621,9 @@ def narrate(
         typer.echo(text, nl=False)
     if into_workbook or in_place:
         target = _target(workbook, into_workbook, in_place, force)
-        _write_into(workbook, target, in_place, [narrative_sheet(make_text(book, prof, "txt"))])
+        from xlfin.narrative.render import narrate_traced
+
+        _write_into(workbook, target, in_place, [narrative_sheet(narrate_traced(book, prof))])
         err.print(f"已写入“情况说明”工作表：{target}")
     errors = [f for f in run(book, prof).findings if f.severity == "error"]
     if errors:
@@ -620,6 +631,61 @@ def narrate(
         for f in errors:
             err.print(f"  {f.where}: {f.id} {f.message}", soft_wrap=True)
         raise typer.Exit(1)
+
+
+TRACE_HEADER = ["序号", "所在部分", "数字", "来源单元格", "单元格中的值", "核对", "上下文"]
+
+
+def _trace(workbook: Path, output: Path | None, force: bool, profile, year) -> None:
+    """narrate --trace: every figure of the text with the cell it is printed from."""
+    import csv
+    import io
+
+    from xlfin.io.cells import csv_safe
+    from xlfin.io.files import atomic_write
+    from xlfin.model import iter_cells
+    from xlfin.narrative.render import narrate_traced, printed_as
+
+    if output is not None and output.suffix.lower() != ".csv":
+        fail("--trace 只能输出为 .csv / --trace writes .csv")
+    prof, book = _load_book(workbook, profile, year)
+    traced = narrate_traced(book, prof)
+    values = {str(c.source): c.value for _kind, c in iter_cells(book) if c.source is not None}
+    rows, missing, differ = [], 0, 0
+    for n, f in enumerate(traced.figures, 1):
+        where = str(f.source) if f.source is not None else ""
+        value = values.get(where)
+        if f.source is None:
+            verdict, missing = "无来源单元格", missing + 1
+        elif printed_as(value, f.printed) == f.printed:
+            verdict = "一致"
+        else:
+            verdict = "单元格为空或不同：请先运行 xlfin fill" if value in (None, "") else "不一致"
+            differ += 1
+        context = traced.text[max(0, f.start - 20) : f.end + 10].replace("\n", " ")
+        rows.append(
+            [n, f.section, f.printed, where, "" if value is None else str(value), verdict, context]
+        )
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(TRACE_HEADER)
+    for r in rows:
+        w.writerow([csv_safe(v) for v in r])
+    if output is None:
+        typer.echo(buf.getvalue(), nl=False)
+    else:
+        try:
+            check_output(output, force, [workbook])
+            atomic_write(output, lambda t: t.write_bytes(buf.getvalue().encode("utf-8-sig")))
+        except OutputError as e:
+            fail(str(e))
+        except OSError as e:
+            cannot_write(output, e)
+        err.print(f"已生成：{output}")
+    err.print(
+        f"说明中共 {len(rows)} 个数字；无来源单元格 {missing} 个，与单元格不一致 {differ} 个。",
+        soft_wrap=True,
+    )
 
 
 @app.command()
@@ -631,6 +697,9 @@ def publish(
     strict: Annotated[
         bool,
         typer.Option("--strict", help="仍有待填写/待核对标记或校验错误时不生成，退出码 1。"),
+    ] = False,
+    trace: Annotated[
+        bool, typer.Option("--trace", help="在每个数字上加批注，注明它来自哪个单元格。")
     ] = False,
     force: ForceOpt = False,
     profile: DetectedProfileOpt = None,
@@ -650,7 +719,14 @@ def publish(
     if suffix not in (".docx", ".pdf"):
         fail("公开文件只能输出为 .docx 或 .pdf / -o must end in .docx or .pdf")
     prof, book = _load_book(workbook, profile, year)
-    text = make_text(book, prof, "md", publish=True)
+    sources = None
+    if trace:
+        from xlfin.narrative import narrate_traced
+
+        traced = narrate_traced(book, prof, publish=True)
+        text, marked, sources = traced.text, traced.marked, traced.sources
+    else:
+        text = marked = make_text(book, prof, "md", publish=True)
     marks = placeholders(text)
     errors = [f for f in run(book, prof).findings if f.severity == "error"]
     if marks:
@@ -668,7 +744,7 @@ def publish(
         check_output(output, force, [workbook])
     except OutputError as e:
         fail(str(e))
-    doc = build_publication(text, publication(book, prof))
+    doc = build_publication(marked, publication(book, prof), sources)
     try:
         if suffix == ".docx":
             doc.save(output)

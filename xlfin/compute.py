@@ -7,17 +7,19 @@ base is None: no rate exists there (no "完成年初预算的 0%", no "增长 10
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from xlfin import codes
 from xlfin.layout import sheet_layout
-from xlfin.model import Book, column_letter
+from xlfin.model import Book, Source, column_letter
 from xlfin.profile import Profile, parse_ref
+from xlfin.trace import traced
 from xlfin.writes import CellWrite
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
+ZERO = Decimal(0)
 PCT_FORMAT = "0.00%"
 MONEY_FORMAT = "#,##0.00"
 
@@ -79,28 +81,32 @@ class Comparison:
     reason: str | None
     budget_reason: str | None
     share: Decimal | None = None
+    cells: dict[str, Source] = field(default_factory=dict)  # figure → the cell that holds it
+
+    def _at(self, key: str, value):
+        return traced(value, self.cells.get(key))
 
     @property
     def change(self) -> Decimal | None:
-        return change(self.final, self.prior)
+        return self._at("change", change(self.final, self.prior))
 
     @property
     def change_rate(self) -> Decimal | None:
-        d = self.change
-        return rate(d, self.prior) if d is not None else None
+        d = change(self.final, self.prior)
+        return self._at("change_rate", rate(d, self.prior) if d is not None else None)
 
     @property
     def budget_change(self) -> Decimal | None:
-        return change(self.final, self.budget)
+        return self._at("budget_change", change(self.final, self.budget))
 
     @property
     def budget_change_rate(self) -> Decimal | None:
-        d = self.budget_change
-        return rate(d, self.budget) if d is not None else None
+        d = change(self.final, self.budget)
+        return self._at("budget_change_rate", rate(d, self.budget) if d is not None else None)
 
     @property
     def completion(self) -> Decimal | None:
-        return rate(self.final, self.budget)
+        return self._at("completion", rate(self.final, self.budget))
 
 
 def _text(v) -> str | None:
@@ -111,6 +117,7 @@ def comparisons(book: Book, profile: Profile) -> dict[str, Comparison]:
     """Every row of the 说明数据 comparison block, with 本年决算 from the tables."""
     notes = book.tables.get("NOTES")
     out: dict[str, Comparison] = {}
+    columns = [c.key for c in profile.sheet("NOTES").block("compare").columns]
     for spec in profile.sheet("NOTES").block("compare").rows:
         row = notes.rows.get(spec.key) if notes else None
         final = (
@@ -119,23 +126,74 @@ def comparisons(book: Book, profile: Profile) -> dict[str, Comparison]:
             else (row.amount("final") if row else None)
         )
         budget = None
+        cells = {c: row.where(c) for c in columns} if row is not None else {}
         if spec.budget_source:
             budget = table_amount(book, spec.budget_source)
+            cells["budget"] = _where(book, spec.budget_source)
         if budget is None and row is not None:
             budget = row.amount("budget")
+        cells = {k: v for k, v in cells.items() if v is not None}
         out[spec.key] = Comparison(
             key=spec.key,
             label=spec.label,
-            final=money(final),
-            prior=money(row.amount("prior") if row else None),
-            budget=money(budget),
+            final=traced(money(final), cells.get("final")),
+            prior=traced(money(row.amount("prior") if row else None), cells.get("prior")),
+            budget=traced(money(budget), cells.get("budget")),
             reason=_text(row.get("reason")) if row else None,
             budget_reason=_text(row.get("budget_reason")) if row else None,
+            cells=cells,
         )
     for spec in profile.sheet("NOTES").block("compare").rows:
         if spec.share_of and spec.share_of in out:
-            out[spec.key].share = rate(out[spec.key].final, out[spec.share_of].final)
+            cm = out[spec.key]
+            cm.share = traced(rate(cm.final, out[spec.share_of].final), cm.cells.get("share"))
     return out
+
+
+def _where(book: Book, ref: str) -> Source | None:
+    """The cell of a reference ``T10.sangong.budget_total`` (None when not read)."""
+    table_id, row, col = parse_ref(ref)
+    t = book.tables.get(table_id)
+    return t.where(row, col) if t is not None and t.present else None
+
+
+def resolve(book: Book, profile: Profile, ref: str, done: dict | None = None) -> Decimal | None:
+    """The number at *ref*: a table cell (``T11.sme_total.value``), a form field
+    (``NOTES.performance.gpb_amount``) or a figure computed before (``NOTES.<row>.value``, in
+    *done*); None when the format lacks it or the cell is blank (a form field)."""
+    table_id, row, col = parse_ref(ref)
+    if done is not None and table_id == "NOTES" and row in done:
+        return done[row]
+    if profile.lacks(ref) is not None:
+        return None
+    form = book.forms.get(f"{table_id}.{row}")
+    is_form = any(b.key == row and b.type == "form" for b in profile.sheet(table_id).blocks)
+    if form is not None or is_form:
+        cell = (form or {}).get(col)
+        v = cell.value if cell is not None else None
+        if isinstance(v, bool):
+            return None
+        return Decimal(v) if isinstance(v, int | Decimal) else None
+    return table_amount(book, ref)
+
+
+def derived(book: Book, profile: Profile) -> dict[str, Decimal | None]:
+    """The figures of 说明数据's 其他计算结果 block (rates in %, counts, sums), in row order."""
+    if profile.lacks("NOTES.derived") is not None:
+        return {}
+    done: dict[str, Decimal | None] = {}
+    for spec in profile.sheet("NOTES").block("derived").rows:
+        value: Decimal | None = None
+        if spec.rate:
+            part, base = (resolve(book, profile, r, done) for r in spec.rate)
+            value = rate(part, base)
+        elif spec.add:
+            parts = [resolve(book, profile, r, done) for r in spec.add]
+            value = None if all(v is None for v in parts) else sum((v or 0 for v in parts), ZERO)
+        elif spec.count:
+            value = Decimal(len(book.projects))
+        done[spec.key] = value
+    return done
 
 
 @dataclass
@@ -147,14 +205,20 @@ class Item:
     final: Decimal
     budget: Decimal | None
     reason: str | None
+    base: Decimal | None = None  # 表五's 一般公共预算财政拨款支出 合计, for the share
+    cells: dict[str, Source] = field(default_factory=dict)  # 说明数据's cells of this 类/项
 
     @property
     def completion(self) -> Decimal | None:
-        return rate(self.final, self.budget)
+        return traced(rate(self.final, self.budget), self.cells.get("completion"))
 
     @property
     def budget_change(self) -> Decimal | None:
-        return change(self.final, self.budget)
+        return traced(change(self.final, self.budget), self.cells.get("budget_change"))
+
+    @property
+    def share(self) -> Decimal | None:
+        return traced(rate(self.final, self.base), self.cells.get("share"))
 
 
 def items(book: Book, profile: Profile) -> list[Item]:
@@ -187,7 +251,60 @@ def items(book: Book, profile: Profile) -> list[Item]:
             )
         item.budget = money(row.amount("budget"))
         item.reason = _text(row.get("reason"))
+        cols = [c.key for c in profile.sheet("NOTES").block("items").columns]
+        item.cells = {c: row.where(c) for c in cols if row.where(c) is not None}
+        item.budget = traced(item.budget, item.cells.get("budget"))
+        item.final = traced(item.final, item.cells.get("final"))
+    base = t5.amount("total", "total") if t5 is not None else None
+    for item in out.values():
+        item.base = base
     return [out[c] for c in sorted(out, key=lambda c: (c[:3], len(c) > 3, c))]
+
+
+def pos_in(notes, block, row_key: str, col: str) -> str | None:
+    """The cell of (row, column) of a 说明数据 block: where the reader found the row, else
+    where the template puts it."""
+    row = notes.rows.get(row_key) if notes else None
+    if row is not None and row.columns and col in row.columns and row.line:
+        return f"{column_letter(row.columns[col])}{row.line}"
+    if row_key in block.row_pos and col in block.value_cols:
+        return f"{column_letter(block.value_cols[col])}{block.row_pos[row_key]}"
+    return None
+
+
+def project_rate_writes(book: Book, profile: Profile) -> list[CellWrite]:
+    """Each 绩效自评表's 执行率 (全年执行数 ÷ 全年预算数), as the text prints it, into the
+    form's 执行率 cells; a row whose budget is blank or 0 is left as it is."""
+    from xlfin.layout import PROJECT_FUND_COLS, PROJECT_FUND_ROWS
+
+    out: list[CellWrite] = []
+    for p in book.projects:
+        if p.source is None:
+            continue
+        top = int("".join(ch for ch in p.source.cell if ch.isdigit()))
+        for key, offset in PROJECT_FUND_ROWS.items():
+            fund = p.funds.get(key, {})
+            executed = fund.get("executed")
+            budget = fund.get("annual_budget")
+            r = rate(
+                _number(executed.value) if executed else None,
+                _number(budget.value) if budget else None,
+            )
+            if r is None:
+                continue
+            where = f"{column_letter(PROJECT_FUND_COLS['rate'])}{top + offset}"
+            out.append(
+                CellWrite(p.source.sheet, where, value=r / HUNDRED, number_format=PCT_FORMAT)
+            )
+    return out
+
+
+def _number(v) -> Decimal | None:
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, int):
+        return Decimal(v)
+    return v if isinstance(v, Decimal) else None
 
 
 def fill_writes(book: Book, profile: Profile) -> list[CellWrite]:
@@ -215,22 +332,29 @@ def fill_writes(book: Book, profile: Profile) -> list[CellWrite]:
         comp = comparisons(book, profile)
         computed = [c for c in compare_block.spec.columns if c.role == "computed"]
 
-        def pos(row_key: str, col: str) -> str | None:
-            row = notes.rows.get(row_key) if notes else None
-            if row is not None and row.columns and col in row.columns and row.line:
-                return f"{column_letter(row.columns[col])}{row.line}"
-            if row_key in compare_block.row_pos and col in compare_block.value_cols:
-                return f"{column_letter(compare_block.value_cols[col])}{compare_block.row_pos[row_key]}"
-            return None
-
         for spec in compare_block.spec.rows:
             c = comp[spec.key]
             for col in computed:
                 if col.input_without_source and not spec.source:
                     continue  # typed by the accountant where no table holds the figure
-                where = pos(spec.key, col.key)
+                where = pos_in(notes, compare_block, spec.key, col.key)
                 if where is not None:
                     writes.append(cell(where, getattr(c, col.key), col.format == "pct"))
+    derived_block = next((bl for bl in lay.blocks if bl.spec.key == "derived"), None)
+    if derived_block is not None:
+        values = derived(book, profile)
+        for spec in derived_block.spec.rows:
+            where = pos_in(notes, derived_block, spec.key, "value")
+            if where is None:
+                continue
+            v = values.get(spec.key)
+            if spec.unit == "%":
+                writes.append(cell(where, v, True))
+            elif v is None:
+                writes.append(CellWrite(sheet, where, value=None))
+            else:
+                writes.append(CellWrite(sheet, where, value=int(v), number_format="0"))
+    writes.extend(project_rate_writes(book, profile))
     items_block = next((bl for bl in lay.blocks if bl.spec.key == "items"), None)
     if items_block is None:
         return writes

@@ -79,6 +79,8 @@ class SheetLayout:
 
 
 def _value_format(col_format: str, row_unit: str = "万元") -> str:
+    if col_format == "money" and row_unit == "%":
+        return "pct"
     if col_format == "money" and row_unit != "万元":
         return "count"
     return col_format

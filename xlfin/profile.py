@@ -112,6 +112,11 @@ class RowSpec:
     budget_source: str | None = None
     share_of: str | None = None
     needs_budget_reason: bool = False
+    # a figure that fill computes from other cells (说明数据's 其他计算结果 block): the rate
+    # part ÷ base of two references, the sum of references, or the count of 绩效自评 forms
+    rate: tuple[str, ...] = ()
+    add: tuple[str, ...] = ()
+    count: str | None = None
 
     @property
     def is_total(self) -> bool:
@@ -384,6 +389,9 @@ def _rows(raw: list[dict], class_codes: tuple[str, ...], year: int) -> tuple[Row
                 budget_source=r.get("budget_source"),
                 share_of=r.get("share_of"),
                 needs_budget_reason=r.get("needs_budget_reason", False),
+                rate=tuple(r.get("rate", ())),
+                add=tuple(r.get("add", ())),
+                count=r.get("count"),
             )
         )
     return tuple(out)
@@ -437,7 +445,8 @@ def _merge_by(parent: list[dict], child: list[dict], key: str, merge) -> list[di
 
 
 def _merge_block(parent: dict, child: dict) -> dict:
-    out = {**parent, **{k: v for k, v in child.items() if k not in ("rows_update", "rows_add")}}
+    keep = ("rows_update", "rows_add", "rows_remove")
+    out = {**parent, **{k: v for k, v in child.items() if k not in keep}}
     if not isinstance(out.get("rows", []), list):  # a list block: "rows" is its row count
         return out
     rows = [dict(r) for r in out.get("rows", [])]
@@ -457,6 +466,10 @@ def _merge_block(parent: dict, child: dict) -> dict:
             if at is None:
                 raise ProfileError(f"rows_add: 没有行 {after}")
         rows.insert(at, add)
+    gone = set(child.get("rows_remove", ()))
+    if gone - {r.get("key") for r in rows}:
+        raise ProfileError(f"rows_remove: 没有行 {sorted(gone - {r.get('key') for r in rows})}")
+    rows = [r for r in rows if r.get("key") not in gone]
     if "rows" in out or rows:
         out["rows"] = rows
     return out
@@ -693,6 +706,15 @@ def check_profile(p: Profile) -> list[str]:
                         problems.append(f"{s.id}.{r.key}: source {ref} does not exist")
                 if r.share_of and r.share_of not in row_keys:
                     problems.append(f"{s.id}.{r.key}: share_of {r.share_of} missing")
+                for ref in r.rate + r.add:
+                    if p.lacks(ref) and not (
+                        ref.startswith(f"{s.id}.") and parse_ref(ref)[1] in row_keys
+                    ):
+                        problems.append(f"{s.id}.{r.key}: {ref} does not exist")
+                if r.rate and len(r.rate) != 2:
+                    problems.append(f"{s.id}.{r.key}: rate needs [part, base]")
+                if r.count and r.count not in ids:
+                    problems.append(f"{s.id}.{r.key}: count of {r.count}, no such sheet")
     return problems
 
 

@@ -44,6 +44,7 @@ class SheetWrite:
     print_title: str | None = None  # page header text when printed
     header_row: int | None = None  # a table's header: autofilter, frozen and printed on each page
     activate: bool = False  # show this sheet when the workbook opens
+    print_cols: int | None = None  # print only the first N columns (the rest is for the screen)
 
 
 @dataclass(frozen=True)

@@ -118,6 +118,8 @@ def _apply_sheet(wb, w: SheetWrite) -> None:
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         if w.print_title:
             ws.oddHeader.center.text = w.print_title
+        if w.print_cols:
+            ws.print_area = f"A1:{get_column_letter(w.print_cols)}{max(len(w.rows), 1)}"
         for r, h in w.heights.items():
             ws.row_dimensions[r].height = h
     elif w.rows:

@@ -30,6 +30,15 @@ BODY_FONT = "仿宋"
 HEADING_FONT = "黑体"
 TABLE_FONT = "宋体"
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
+# a figure of a traced text: \ue000 index \ue001 printed text \ue002 (see narrate_traced)
+_FIGURE = re.compile("\ue000(\\d+)\ue001(.*?)\ue002")
+
+
+def strip_figures(text: str) -> str:
+    """*text* without the figure marks of a traced text."""
+    return _FIGURE.sub(lambda m: m.group(2), text)
+
+
 A4 = (Cm(21.0), Cm(29.7))
 PORTRAIT_MARGINS = (Cm(2.6), Cm(2.5))  # left/right, top/bottom
 LANDSCAPE_MARGINS = (Cm(2.0), Cm(2.0))
@@ -56,13 +65,27 @@ def _run_font(run, name: str, size: float | None = None, bold: bool | None = Non
         run.bold = bold
 
 
-def _runs(paragraph, text: str, highlight: bool = False) -> None:
-    """*text* as runs: **bold** terms bold; with *highlight*, each 【请填写…】 marker yellow."""
+def _runs(paragraph, text: str, highlight: bool = False, annotate=None) -> None:
+    """*text* as runs: **bold** terms bold; with *highlight*, each 【请填写…】 marker yellow;
+    with *annotate*, each traced figure a run of its own, given to ``annotate(run, index)``."""
     pos = 0
     for m in _BOLD.finditer(text):
         if m.start() > pos:
+            _figure_runs(paragraph, text[pos : m.start()], highlight, annotate)
+        paragraph.add_run(strip_figures(m.group(1))).bold = True
+        pos = m.end()
+    if pos < len(text):
+        _figure_runs(paragraph, text[pos:], highlight, annotate)
+
+
+def _figure_runs(paragraph, text: str, highlight: bool, annotate) -> None:
+    pos = 0
+    for m in _FIGURE.finditer(text):
+        if m.start() > pos:
             _plain_runs(paragraph, text[pos : m.start()], highlight)
-        paragraph.add_run(m.group(1)).bold = True
+        run = paragraph.add_run(m.group(2))
+        if annotate is not None:
+            annotate(run, int(m.group(1)))
         pos = m.end()
     if pos < len(text):
         _plain_runs(paragraph, text[pos:], highlight)
@@ -333,8 +356,9 @@ _AFTER_UPDATEFIELDS = (
 class _Publisher:
     """Writes the blocks of the publication text into a Word document, section by section."""
 
-    def __init__(self, pub: Publication):
+    def __init__(self, pub: Publication, sources: list | None = None):
         self.pub = pub
+        self.sources = sources
         self.doc = Document()
         _page(self.doc.sections[0])
         _styles(self.doc)
@@ -420,12 +444,21 @@ class _Publisher:
             self.flow()
         self.doc.add_heading(text, level=level)
 
+    def annotate(self, run, index: int) -> None:
+        """A comment on a figure: the cell it is printed from (publish --trace)."""
+        src = (
+            self.sources[index] if self.sources is not None and index < len(self.sources) else None
+        )
+        note = f"来源：{src}" if src is not None else "来源：无（请报告此问题）"
+        self.doc.add_comment(run, text=note, author="xlfin", initials="xf")
+
     def text(self, lines: list[str]) -> None:
         self.flow()
+        annotate = self.annotate if self.sources is not None else None
         for text in _text_lines(lines):
             p = self.doc.add_paragraph()
             p.paragraph_format.first_line_indent = Pt(28)
-            _runs(p, text, highlight=True)
+            _runs(p, text, highlight=True, annotate=annotate)
 
     def md_table(self, lines: list[str]) -> None:
         self.flow()
@@ -600,10 +633,13 @@ def toc_entries(markdown: str, pub: Publication) -> list[tuple[int, str]]:
     return out
 
 
-def build_publication(markdown: str, pub: Publication):
+def build_publication(markdown: str, pub: Publication, sources: list | None = None):
     """The whole disclosure as a python-docx Document, from the text ``narrate(…,
-    publish=True)`` gives and the tables, charts and forms of *pub*."""
-    w = _Publisher(pub)
+    publish=True)`` gives and the tables, charts and forms of *pub*. With *sources* (the
+    cells of a traced text, ``narrate_traced(…).marked``), each figure carries a comment
+    naming its cell."""
+    w = _Publisher(pub, sources)
+    plain = strip_figures(markdown)
     blocks = [b.strip() for b in re.split(r"\n\s*\n", markdown.strip()) if b.strip()]
     i = 0
     cover_title = None
@@ -613,18 +649,18 @@ def build_publication(markdown: str, pub: Publication):
         block = blocks[i]
         lines = block.splitlines()
         marker = MARKER.match(lines[0]) if len(lines) == 1 else None
-        head = re.match(r"^(#+) (.*)$", lines[0]) if len(lines) == 1 else None
+        head = re.match(r"^(#+) (.*)$", strip_figures(lines[0])) if len(lines) == 1 else None
         nxt = blocks[i + 1] if i + 1 < len(blocks) else ""
         i += 1
         if in_cover:
             if marker and marker.group(1) == "toc":
                 w.cover(cover_title or "", cover_lines)
-                w.toc(toc_entries(markdown, pub))
+                w.toc(toc_entries(plain, pub))
                 in_cover = False
             elif head and cover_title is None:
                 cover_title = head.group(2)
             else:
-                cover_lines.extend(_text_lines(lines))
+                cover_lines.extend(strip_figures(x) for x in _text_lines(lines))
             continue
         if marker:
             kind, arg = marker.group(1), marker.group(2)
@@ -644,7 +680,7 @@ def build_publication(markdown: str, pub: Publication):
                 w.heading(head.group(2), min(level, 3), landscape_next=form_next)
             continue
         if lines[0].startswith("|"):
-            w.md_table(lines)
+            w.md_table([strip_figures(ln) for ln in lines])
             continue
         w.text(lines)
     if in_cover:  # a text without the 目录 marker: the cover alone

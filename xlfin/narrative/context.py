@@ -13,10 +13,20 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from xlfin import codes
-from xlfin.compute import Comparison, comparisons, items, q2, rate, table_amount
+from xlfin.compute import (
+    Comparison,
+    _where,
+    comparisons,
+    derived,
+    items,
+    q2,
+    rate,
+    table_amount,
+)
 from xlfin.model import Book
 from xlfin.profile import Part, Profile, Section, cn_ordinal
 from xlfin.publication import project_form
+from xlfin.trace import traced
 
 MISSING_REASON = "【请填写变动原因】"
 ZERO = Decimal(0)
@@ -87,9 +97,11 @@ _BLOCK_START = re.compile(r"(?m)^(\s*)(#|\||>|[-+*] |```|\d+\. )")
 
 def md_safe(text: str) -> str:
     """*text* as it will print, never as Markdown structure."""
+    from xlfin.narrative.render import typed
+
     text = re.sub(r"\n[ \t\u3000]*\n+", "\n", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = _BLOCK_START.sub(lambda m: m.group(1) + _ZWSP + m.group(2), text)
-    return text.replace("**", "*" + _ZWSP + "*").replace("<", "<" + _ZWSP)
+    return typed(text.replace("**", "*" + _ZWSP + "*").replace("<", "<" + _ZWSP))
 
 
 def _safe(v):
@@ -166,13 +178,15 @@ def _econ_lines(book: Book, table_id: str, classes: tuple[str, ...]) -> list[Eco
     ec = codes.load("economic")
     for cls in classes:
         row = t.rows.get(cls)
-        total = row.amount("amount") if row else None
+        total = traced(row.amount("amount"), row.where("amount")) if row else None
         lines = []
         for r in t.rows.values():
             if r.code and len(r.code) == 5 and r.code[:3] == cls:
                 v = r.amount("amount")
                 if v:
-                    lines.append(Line(r.label or ec.name(r.code) or r.code, v))
+                    lines.append(
+                        Line(r.label or ec.name(r.code) or r.code, traced(v, r.where("amount")))
+                    )
         if total or lines:
             name = ec.name(cls) or cls
             out.append(
@@ -196,6 +210,7 @@ def _class_items(book: Book, profile: Profile) -> list[ClassText]:
                     final=item.final,
                     budget=item.budget,
                     budget_change=item.budget_change,
+                    share=item.share,
                 )
             )
             continue
@@ -213,9 +228,6 @@ def _class_items(book: Book, profile: Profile) -> list[ClassText]:
         out[-1].items.append(
             ItemText(kuan, item.name, item.budget, item.final, item.completion, reason or "")
         )
-    total = t5.amount("total", "total") if t5 is not None else None
-    for k in out:
-        k.share = rate(k.final, total)
     return out
 
 
@@ -225,9 +237,13 @@ def _project_texts(book: Book) -> list[ProjectText]:
         name = _text(p.get("name")) or missing("项目名称")
         title = name if name.endswith("项目") else name + "项目"
         fund = p.funds.get("total", {})
-        budget = _amount(fund["annual_budget"].value) if "annual_budget" in fund else None
-        executed = _amount(fund["executed"].value) if "executed" in fund else None
-        score = _amount(p.get("total_score"))
+
+        def at(key: str, cells=fund):
+            c = cells.get(key)
+            return traced(_amount(c.value), c.source) if c is not None else None
+
+        budget, executed = at("annual_budget"), at("executed")
+        score = at("total_score", p.fields)
         parts = [fund.get("score")] + [i.cells.get("score") for i in p.indicators]
         got = sum((_amount(c.value) or ZERO for c in parts if c is not None), ZERO)
         note = ""
@@ -249,7 +265,7 @@ def _project_texts(book: Book) -> list[ProjectText]:
                 score_note=note,
                 budget=budget,
                 executed=executed,
-                rate=rate(executed, budget),
+                rate=traced(rate(executed, budget), project_rate_cell(p, "total")),
                 achievement=_text(p.get("achievement")),
                 problems=_text(p.get("problems")),
                 improvements=_text(p.get("improvements")),
@@ -258,6 +274,23 @@ def _project_texts(book: Book) -> list[ProjectText]:
             )
         )
     return out
+
+
+def _derived_unit(profile: Profile, key: str) -> str:
+    spec = profile.sheet("NOTES").block("derived")
+    return next((r.unit for r in spec.rows if r.key == key), "")
+
+
+def project_rate_cell(p, key: str):
+    """The 执行率 cell of fund row *key* of 绩效自评表 *p* (where fill writes it)."""
+    from xlfin.layout import PROJECT_FUND_COLS, PROJECT_FUND_ROWS
+    from xlfin.model import Source, column_letter
+
+    if p.source is None:
+        return None
+    top = int("".join(ch for ch in p.source.cell if ch.isdigit()))
+    col = column_letter(PROJECT_FUND_COLS["rate"])
+    return Source(p.source.sheet, f"{col}{top + PROJECT_FUND_ROWS[key]}")
 
 
 def _count(v) -> int | None:
@@ -318,7 +351,7 @@ def build_context(book: Book, profile: Profile, publish: bool = False) -> Contex
 
     A part whose table or row the profile does not have is None (its section does not
     apply and is not rendered); nothing is read from a table the format lacks."""
-    unit = {k: c.value for k, c in book.forms.get("COVER.unit", {}).items()}
+    unit = {k: traced(c.value, c.source) for k, c in book.forms.get("COVER.unit", {}).items()}
     overview = {k: c.value for k, c in book.forms.get("OVERVIEW.overview", {}).items()}
     dept = _text(unit.get("dept_name")) or missing("部门名称")
     comp = comparisons(book, profile) if profile.lacks("NOTES.compare") is None else {}
@@ -337,7 +370,21 @@ def build_context(book: Book, profile: Profile, publish: bool = False) -> Contex
     t11 = book.tables.get("T11")
 
     def g(key: str) -> Decimal | None:  # a blank stays None: the text asks for it, never 0.00
-        return _amount(t11.get(key, "value")) if t11 is not None and t11.present else None
+        if t11 is None or not t11.present:
+            return None
+        return traced(_amount(t11.get(key, "value")), t11.where(key, "value"))
+
+    notes = book.tables.get("NOTES")
+    figures = derived(book, profile)
+
+    def d(key: str):  # a figure of 说明数据's 其他计算结果, with its cell
+        if key not in figures:
+            return None
+        v = figures[key]
+        if v is not None and v == v.to_integral_value() and _derived_unit(profile, key) == "个":
+            v = int(v)
+        src = notes.where(key, "value") if notes is not None else None
+        return traced(v, src)
 
     procurement = {
         key: g(key)
@@ -353,34 +400,40 @@ def build_context(book: Book, profile: Profile, publish: bool = False) -> Contex
             "sme_services",
         )
     }
-    procurement["sme_share"] = rate(procurement["sme_total"], procurement["procurement_total"])
-    procurement["micro_share"] = rate(procurement["sme_micro"], procurement["procurement_total"])
-    procurement["micro_of_sme"] = rate(procurement["sme_micro"], procurement["sme_total"])
+    for key in ("sme_share", "micro_share", "micro_of_sme"):
+        procurement[key] = d(key)
     for cat in ("goods", "works", "services"):
-        procurement[f"{cat}_share"] = rate(
-            procurement[f"sme_{cat}"], procurement[f"procurement_{cat}"]
-        )
+        procurement[f"{cat}_share"] = d(f"{cat}_share")
     vehicles = []
     if profile.lacks("T11.vehicles_total") is None:
         spec11 = profile.sheet("T11").block("main")
         for r in spec11.rows:
             if r.key.startswith("veh_"):
                 v = t11.get(r.key, "value") if t11 else None
-                vehicles.append(Line(r.label, _amount(v) if v is not None else None))
+                v = _amount(v) if v is not None else None
+                vehicles.append(
+                    Line(r.label, traced(v, t11.where(r.key, "value") if t11 else None))
+                )
     info = {}  # every row of 表十一 (or of the format's input sheet for those figures)
     if profile.lacks("T11.main") is None:
         for r in profile.sheet("T11").block("main").rows:
             v = t11.get(r.key, "value") if t11 else None
-            info[r.key] = _count(v) if r.unit not in ("万元", "") else _amount(v)
+            v = _count(v) if r.unit not in ("万元", "") else _amount(v)
+            info[r.key] = traced(v, t11.where(r.key, "value") if t11 else None)
     vt = t11.get("vehicles_total", "value") if t11 else None
     eq = t11.get("equipment_1m", "value") if t11 else None
-    perf = {k: c.value for k, c in book.forms.get("NOTES.performance", {}).items()}
+    vt_at = t11.where("vehicles_total", "value") if t11 else None
+    eq_at = t11.where("equipment_1m", "value") if t11 else None
+    perf = {
+        k: traced(c.value, c.source) for k, c in book.forms.get("NOTES.performance", {}).items()
+    }
     t5 = book.tables.get("T05")
     gpb_project = t5.amount("total", "project") if t5 is not None else None
-    perf["gpb_share"] = rate(_amount(perf.get("gpb_amount")), gpb_project)
-    perf["gpb_project"] = gpb_project
-    levels = [perf.get("fund_level1"), perf.get("fund_level2")]
-    perf["fund_projects"] = None if all(v is None for v in levels) else sum(v or 0 for v in levels)
+    perf["gpb_share"] = d("perf_share")
+    perf["gpb_project"] = traced(gpb_project, t5.where("total", "project") if t5 else None)
+    perf["fund_projects"] = d("fund_projects")
+    perf["forms"] = d("perf_forms")
+    perf["total_projects"] = d("perf_total")
     perf["names"] = [
         n.strip()
         for n in str(perf.get("dept_eval_names") or "").replace("，", "、").split("、")
@@ -410,10 +463,8 @@ def build_context(book: Book, profile: Profile, publish: bool = False) -> Contex
         soe=soe,
         procurement=procurement,
         vehicles=vehicles,
-        vehicles_total=vt
-        if isinstance(vt, int)
-        else (int(vt) if isinstance(vt, Decimal) else None),
-        equipment=eq if isinstance(eq, int) else (int(eq) if isinstance(eq, Decimal) else None),
+        vehicles_total=traced(_count(vt), vt_at),
+        equipment=traced(_count(eq), eq_at),
         performance=perf,
         projects=_project_texts(book),
         glossary=glossary,
@@ -446,16 +497,28 @@ def _sangong(book: Book, profile: Profile, comp: dict) -> dict | None:
     t10 = "T10.sangong."
     sangong: dict = {
         key: {
-            "budget": table_amount(book, t10 + f"budget_{key}"),
-            "final": table_amount(book, t10 + f"final_{key}"),
+            col: traced(table_amount(book, ref), _where(book, ref))
+            for col, ref in (
+                ("budget", t10 + f"budget_{key}"),
+                ("final", t10 + f"final_{key}"),
+            )
         }
         for key, _ in SANGONG_ROWS
     }
     for key, comp_key in SANGONG_ROWS:
-        sangong[key]["comp"] = comp.get(comp_key)
-        sangong[key]["completion"] = rate(sangong[key]["final"], sangong[key]["budget"])
-        sangong[key]["share"] = rate(sangong[key]["final"], sangong["total"]["final"])
-    sangong["counts"] = {k: c.value for k, c in book.forms.get("NOTES.sangong", {}).items()}
+        cm = comp.get(comp_key)
+        sangong[key]["comp"] = cm
+        x = sangong[key]
+        # the rates 说明数据 holds (its 三公 rows read 预算 and 决算 from 表十), else computed
+        x["completion"] = cm.completion if cm is not None else rate(x["final"], x["budget"])
+        x["share"] = (
+            cm.share
+            if cm is not None and cm.share is not None
+            else rate(x["final"], sangong["total"]["final"])
+        )
+    sangong["counts"] = {
+        k: traced(c.value, c.source) for k, c in book.forms.get("NOTES.sangong", {}).items()
+    }
     domestic, foreign = comp.get("sg_reception_domestic"), comp.get("sg_reception_foreign")
     sangong["domestic"] = domestic.final if domestic else None
     sangong["foreign"] = foreign.final if foreign else None
