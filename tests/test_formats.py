@@ -277,9 +277,10 @@ def test_a_format_made_only_of_data(tmp_path):
     assert res.output.splitlines() == [
         f"{path}:收支总表!F12: P112 错误 表一支出总计为空，情况说明的各项数字都以它为准",
         f"{path}:收支总表!F12: T105 错误 表一支出总计 （空） ≠ 收入总计 100.00（差 -100.00）",
+        f"{path}:封面!B4: P118 警告 情况说明“封面”将显示【请填写部门名称】：请填写此单元格（没有发生的填 0 或“无”）",
         f"{path}:收支总表!B3: P117 警告 收支总表未填写编制单位",
         f"{path}:支出表!B3: P117 警告 支出表未填写编制单位",
-        "共 4 条：错误 2，警告 2，提示 0（1 个文件）",
+        "共 5 条：错误 2，警告 3，提示 0（1 个文件）",
     ]
     filled = tmp_path / "filled.xlsx"
     res = runner.invoke(app, ["fill", str(path), "--profile", MINI, "-o", str(filled)])

@@ -246,7 +246,7 @@ BAD = re.compile(
 @given(books())
 def test_narrative_properties(book):
     out = narrate(book, PROFILE, "txt")
-    assert not BAD.search(out), BAD.search(out).group(0)
+    assert not BAD.search(out), out[BAD.search(out).start() - 120 : BAD.search(out).end() + 20]
     # a completion rate is only ever printed after a non-zero budget
     for m in re.finditer(r"年初预算 ([\d,.-]+) 万元，支出决算 [\d,.-]+ 万元，完成年初预算的", out):
         assert Decimal(m.group(1).replace(",", "")) != 0
@@ -269,8 +269,13 @@ def test_cli_narrate_word(tmp_path):
     term = next(p for p in d.paragraphs if p.text.startswith("一、财政拨款收入："))
     assert [r.text for r in term.runs if r.bold] == ["财政拨款收入"]
     from xlfin.io.reader import read_book
+    from xlfin.narrative.render import narrate_checked, plain
+    from xlfin.rules import run
 
-    txt = re.sub(r"\s+", "", narrate(read_book(SAMPLE), PROFILE, "txt"))
+    book = read_book(SAMPLE)
+    checked, marked = narrate_checked(book, PROFILE, run(book, PROFILE).findings)
+    assert marked == 4  # the figures the workbook's errors involve carry 【请核对：…】
+    txt = re.sub(r"\s+", "", plain(checked.text))
     for p in paras:  # the same words as the text output, paragraph by paragraph
         assert re.sub(r"\s+", "", p) in txt, p
 
@@ -288,3 +293,19 @@ def test_blank_procurement_figures_are_asked_for_not_printed_as_zero(tmp_path):
     para = next(p for p in text.split("\n\n") if "政府采购支出总额" in p)
     assert "0.00" not in para and "本年无" not in para
     assert para.count("【请填写金额】") == 9
+
+
+def test_figures_involved_in_errors_are_marked_and_counted(tmp_path):
+    out = tmp_path / "说明.md"
+    res = runner.invoke(app, ["narrate", str(SAMPLE), "-o", str(out)])
+    assert res.exit_code == 1
+    assert "工作簿有 8 个错误，说明中 4 处相关数字已标出“【请核对：规则】”" in res.output
+    text = out.read_text(encoding="utf-8")
+    assert (
+        "政府采购授予中小企业合同金额 2.98 万元【请核对：T961】，占政府采购支出总额的 33.67%【请核对：T961】"
+        in text
+    )
+    # a figure the text already asks to check keeps that one marker
+    assert "项目自评得分 97 分【请核对：各项得分之和为 96 分】" in text
+    assert "完成年初预算的 424.89%【请核对：比率超过 300%】" in text
+    assert "30.06%；" in text  # 小微企业: D12 is not involved in T961

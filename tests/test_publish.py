@@ -211,12 +211,17 @@ def test_markers_highlighted_counted_and_no_two_items_in_a_paragraph(published):
     ]
     assert marked == [
         "【请填写变动原因】",
+        "【请核对：比率超过 300%】",  # 完成年初预算的 424.89%
+        "【请核对：T961】",  # figures that 表十一's T961 error involves
+        "【请核对：T961】",
+        "【请核对：T961】",
+        "【请核对：T961】",
         "【请核对：表五一般公共预算项目支出为 331.68 万元】",
         "【请核对：各项得分之和为 96 分】",
         "【请核对：各项得分之和为 110 分】",
         "【请核对：各项得分之和为 97 分】",
     ]
-    assert "文中有 5 处待填写/待核对标记" in output and "【请填写变动原因】 × 1" in output
+    assert "文中有 10 处待填写/待核对标记" in output and "【请核对：T961】 × 4" in output
     for p in doc.paragraphs:  # a numbered item or a sub-heading never runs into the text before it
         assert not re.search(r"[。；]\s*(\d+\.\s|（[一二三四五六七八九十]+）)", p.text), p.text
 

@@ -571,3 +571,54 @@ def test_N208_ascii_comma_between_chinese_and_a_number():
 def test_N209_unbalanced_quotes():
     assert found(reason_book("开展“三会一课”活动"), "N209") == []
     assert found(reason_book("开展“三会一课活动"), "N209") == [("N209", "warning", f"{NOTES}!K6")]
+
+
+def test_P118_every_marker_the_text_would_print_is_a_finding_at_its_cell(tmp_path):
+    """A blank template: each 【请填写…】 that narrate prints has a finding at the cell it asks
+    for (P118, or the more specific rule that already reports that cell); a filled workbook
+    has none."""
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    from xlfin.cli import app
+    from xlfin.io.reader import read_detected
+    from xlfin.narrative import narrate, narrate_traced
+
+    root = Path(__file__).resolve().parent.parent
+    good, _ = read_detected(root / "samples" / "mof9_2025.xlsx")
+    assert [f for f in run(good, _.profile).findings if f.id == "P118"] == []
+    for profile, year in (("nmg-2023", 2023), ("mof9", 2025), ("sh-2024", 2025)):
+        blank = tmp_path / f"{profile}.xlsx"
+        res = CliRunner().invoke(
+            app, ["template", "--profile", profile, "--year", str(year), "-o", str(blank)]
+        )
+        assert res.exit_code == 0
+        book, found_ = read_detected(blank)
+        prof = found_.profile
+        traced = narrate_traced(book, prof)
+        markers = [m for m in traced.text.split("【")[1:] if m.startswith("请填写")]
+        assert len(traced.asks) == len(markers) > 70  # every marker knows its cell
+        findings = run(book, prof).findings
+        cells = {f.where for f in findings}
+        asked = {f"{a.source.sheet}!{a.source.cell}" for a in traced.asks}
+        assert asked <= cells, sorted(asked - cells)
+        p118 = [f for f in findings if f.id == "P118"]
+        assert {f.where for f in p118} <= asked  # and P118 reports nothing else
+        assert narrate(book, prof) == traced.text
+    first = [(f.where, f.message) for f in p118[:3]]
+    assert first == [
+        (
+            "封面!B4",
+            "情况说明“封面”将显示【请填写部门名称】：请填写此单元格（没有发生的填 0 或“无”）",
+        ),
+        (
+            "封面!B7",
+            "情况说明“封面”将显示【请填写单位负责人】：请填写此单元格（没有发生的填 0 或“无”）",
+        ),
+        (
+            "封面!B8",
+            "情况说明“封面”将显示【请填写编制人】：请填写此单元格（没有发生的填 0 或“无”）",
+        ),
+    ]
+    assert "P118" in {f.id for f in findings}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -48,9 +49,16 @@ def test_detected_as_mof9_2025_and_checks_clean():
     for path, year in ((SAMPLE, 2025), (LAST, 2024)):
         book, found = read_detected(path)
         assert (found.profile.id, found.profile.year, found.note) == ("mof9", year, None)
-        res = runner.invoke(app, ["check", str(path)])
-        assert res.exit_code == 0, res.output
-        assert res.output.strip() == "共 0 条：错误 0，警告 0，提示 0（1 个文件）"
+    res = runner.invoke(app, ["check", str(SAMPLE)])
+    assert res.exit_code == 0, res.output
+    assert res.output.strip() == "共 0 条：错误 0，警告 0，提示 0（1 个文件）"
+    # last year's workbook has no 上年决算 of its own (2023): its text would ask for them
+    res = runner.invoke(app, ["check", str(LAST)])
+    lines = res.output.strip().splitlines()
+    assert res.exit_code == 0 and lines[-1] == "共 16 条：错误 0，警告 16，提示 0（1 个文件）"
+    assert all(
+        re.search(r"说明数据!C\d+: P118 警告 .*【请填写上年决算数】", ln) for ln in lines[:-1]
+    )
 
 
 def test_committed_files_are_what_the_build_script_makes(tmp_path, monkeypatch):

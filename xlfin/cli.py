@@ -591,8 +591,8 @@ def narrate(
 ) -> None:
     """生成部门决算公开文本（按工作簿格式的各部分与情况说明各节）。校验有错误时仍生成，并标出缺失或不一致的数字，退出码 1。"""
     from xlfin.io.files import atomic_write
-    from xlfin.narrative import narrate as make_text
     from xlfin.narrative import narrative_sheet
+    from xlfin.narrative.render import narrate_checked, plain
     from xlfin.rules import run
 
     if trace:
@@ -602,7 +602,10 @@ def narrate(
     suffix = output.suffix.lower() if output is not None else ".md"
     if suffix not in (".md", ".txt", ".docx"):
         fail("说明只能输出为 .md、.txt 或 .docx / -o must end in .md, .txt or .docx")
-    text = make_text(book, prof, "txt" if suffix == ".txt" else "md")
+    findings = run(book, prof).findings
+    errors = [f for f in findings if f.severity == "error"]
+    traced, marked = narrate_checked(book, prof, findings)
+    text = plain(traced.text) if suffix == ".txt" else traced.text
     if output is not None:
         try:
             check_output(output, force, [workbook])
@@ -621,13 +624,14 @@ def narrate(
         typer.echo(text, nl=False)
     if into_workbook or in_place:
         target = _target(workbook, into_workbook, in_place, force)
-        from xlfin.narrative.render import narrate_traced
-
-        _write_into(workbook, target, in_place, [narrative_sheet(narrate_traced(book, prof))])
+        _write_into(workbook, target, in_place, [narrative_sheet(traced)])
         err.print(f"已写入“情况说明”工作表：{target}")
-    errors = [f for f in run(book, prof).findings if f.severity == "error"]
     if errors:
-        err.print(f"工作簿有 {len(errors)} 个错误，说明中相关数字已标出，请修正后重新生成：")
+        err.print(
+            f"工作簿有 {len(errors)} 个错误，说明中 {marked} 处相关数字已标出"
+            "“【请核对：规则】”，请修正后重新生成：",
+            soft_wrap=True,
+        )
         for f in errors:
             err.print(f"  {f.where}: {f.id} {f.message}", soft_wrap=True)
         raise typer.Exit(1)
@@ -711,7 +715,6 @@ def publish(
 
     from xlfin.io.docx_writer import build_publication
     from xlfin.io.office import ConvertError, to_pdf
-    from xlfin.narrative import narrate as make_text
     from xlfin.publication import placeholders, publication
     from xlfin.rules import run
 
@@ -719,16 +722,17 @@ def publish(
     if suffix not in (".docx", ".pdf"):
         fail("公开文件只能输出为 .docx 或 .pdf / -o must end in .docx or .pdf")
     prof, book = _load_book(workbook, profile, year)
-    sources = None
-    if trace:
-        from xlfin.narrative import narrate_traced
+    from xlfin.io.docx_writer import strip_figures
+    from xlfin.narrative.render import narrate_checked
 
-        traced = narrate_traced(book, prof, publish=True)
-        text, marked, sources = traced.text, traced.marked, traced.sources
-    else:
-        text = marked = make_text(book, prof, "md", publish=True)
+    findings = run(book, prof).findings
+    errors = [f for f in findings if f.severity == "error"]
+    traced, _ = narrate_checked(book, prof, findings, publish=True)
+    text, marked = traced.text, traced.marked
+    sources = traced.sources if trace else None
+    if not trace:
+        marked = strip_figures(marked)
     marks = placeholders(text)
-    errors = [f for f in run(book, prof).findings if f.severity == "error"]
     if marks:
         err.print(f"文中有 {len(marks)} 处待填写/待核对标记（文件中以黄色突出显示）：")
         for mark, n in Counter(marks).most_common():

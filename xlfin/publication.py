@@ -331,7 +331,7 @@ def project_form(p: Project) -> ProjectForm:
         for col, _ in FUND_COLUMNS:
             if col == "rate":
                 r = rate(_num(val("executed")), _num(val("annual_budget")))
-                row.append("" if r is None else f"{r:.2f}%")
+                row.append("" if r is None else f"{abs(r) if r == 0 else r:.2f}%")
             elif col in ("weight", "score"):
                 row.append(plain_number(val(col)))
             else:

@@ -42,6 +42,12 @@ PART2 = [
         "the section heading as in the 目录 (the body drops 财政拨款)",
     ),
     ("五", "完成年初预算的0%", "年初未安排预算", ZERO_BUDGET),
+    (
+        "五",
+        "完成年初预算的424.89%。",
+        "完成年初预算的424.89%【请核对：比率超过300%】。",
+        "a rate over 300% is marked for checking (P115; a budget typed wrongly or a figure missing)",
+    ),
     ("六", "(二)", "（二）", PAREN),
     ("七", "(一)", "（一）", PAREN),
     ("七", "(二)", "（二）", PAREN),

@@ -6,7 +6,8 @@ from __future__ import annotations
 from xlfin.compute import fill_writes
 from xlfin.excel.adapter import XwBook
 from xlfin.marks import RESULT_SHEET, mark_writes, template_fills
-from xlfin.narrative import narrate_traced, narrative_sheet
+from xlfin.narrative import narrative_sheet
+from xlfin.narrative.render import narrate_checked
 from xlfin.rules import run as run_rules
 from xlfin.rules.engine import Report
 
@@ -42,9 +43,11 @@ def fill(xb: XwBook) -> str:
 def narrate_action(xb: XwBook) -> str:
     profile = xb.detect().profile
     book = xb.read(profile)
-    xb.apply([narrative_sheet(narrate_traced(book, profile))])
-    errors = [f for f in run_rules(book, profile).findings if f.severity == "error"]
-    tail = f"工作簿还有 {len(errors)} 个错误，说明中相关数字已标出。" if errors else ""
+    findings = run_rules(book, profile).findings
+    traced, marked = narrate_checked(book, profile, findings)
+    xb.apply([narrative_sheet(traced)])
+    errors = [f for f in findings if f.severity == "error"]
+    tail = f"工作簿还有 {len(errors)} 个错误，说明中 {marked} 处相关数字已标出。" if errors else ""
     return "已生成“情况说明”工作表。" + tail
 
 

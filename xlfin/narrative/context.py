@@ -24,6 +24,7 @@ from xlfin.compute import (
     table_amount,
 )
 from xlfin.model import Book
+from xlfin.narrative.tracing import Blank, ask, typed, value_or_blank
 from xlfin.profile import Part, Profile, Section, cn_ordinal
 from xlfin.publication import project_form
 from xlfin.trace import traced
@@ -32,8 +33,9 @@ MISSING_REASON = "【请填写变动原因】"
 ZERO = Decimal(0)
 
 
-def missing(what: str) -> str:
-    return f"【请填写{what}】"
+def missing(what: str, where=None) -> str:
+    """The marker 【请填写{what}】 (with the cell it asks for, *where*, while tracing)."""
+    return ask(what, where)
 
 
 @dataclass
@@ -52,6 +54,8 @@ class ItemText:
     final: Decimal
     completion: Decimal | None
     reason: str
+    budget_at: object = None  # the 说明数据 cells a marker asks for
+    reason_at: object = None
 
 
 @dataclass
@@ -63,6 +67,7 @@ class ClassText:
     budget_change: Decimal | None
     items: list[ItemText] = field(default_factory=list)
     share: Decimal | None = None  # of the 一般公共预算财政拨款支出 total
+    budget_at: object = None
 
 
 @dataclass
@@ -97,14 +102,14 @@ _BLOCK_START = re.compile(r"(?m)^(\s*)(#|\||>|[-+*] |```|\d+\. )")
 
 def md_safe(text: str) -> str:
     """*text* as it will print, never as Markdown structure."""
-    from xlfin.narrative.render import typed
-
     text = re.sub(r"\n[ \t\u3000]*\n+", "\n", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = _BLOCK_START.sub(lambda m: m.group(1) + _ZWSP + m.group(2), text)
     return typed(text.replace("**", "*" + _ZWSP + "*").replace("<", "<" + _ZWSP))
 
 
 def _safe(v):
+    if isinstance(v, Blank):
+        return v
     if isinstance(v, str):
         return md_safe(v)
     if isinstance(v, list):
@@ -211,6 +216,7 @@ def _class_items(book: Book, profile: Profile) -> list[ClassText]:
                     budget=item.budget,
                     budget_change=item.budget_change,
                     share=item.share,
+                    budget_at=item.cells.get("budget"),
                 )
             )
             continue
@@ -224,9 +230,18 @@ def _class_items(book: Book, profile: Profile) -> list[ClassText]:
         )
         reason = item.reason
         if reason is None and (item.budget or ZERO) != item.final:
-            reason = missing("差异原因")
+            reason = missing("差异原因", item.cells.get("reason"))
         out[-1].items.append(
-            ItemText(kuan, item.name, item.budget, item.final, item.completion, reason or "")
+            ItemText(
+                kuan,
+                item.name,
+                item.budget,
+                item.final,
+                item.completion,
+                reason or "",
+                item.cells.get("budget"),
+                item.cells.get("reason"),
+            )
         )
     return out
 
@@ -234,7 +249,8 @@ def _class_items(book: Book, profile: Profile) -> list[ClassText]:
 def _project_texts(book: Book) -> list[ProjectText]:
     out = []
     for p in book.projects:
-        name = _text(p.get("name")) or missing("项目名称")
+        name_at = p.fields["name"].source if "name" in p.fields else None
+        name = _text(p.get("name")) or missing("项目名称", name_at)
         title = name if name.endswith("项目") else name + "项目"
         fund = p.funds.get("total", {})
 
@@ -244,6 +260,11 @@ def _project_texts(book: Book) -> list[ProjectText]:
 
         budget, executed = at("annual_budget"), at("executed")
         score = at("total_score", p.fields)
+
+        def shown(value, key: str, cells=fund):  # what the text prints: a blank asks for its cell
+            c = cells.get(key)
+            return value_or_blank(value, c.source) if c is not None else value
+
         parts = [fund.get("score")] + [i.cells.get("score") for i in p.indicators]
         got = sum((_amount(c.value) or ZERO for c in parts if c is not None), ZERO)
         note = ""
@@ -261,12 +282,15 @@ def _project_texts(book: Book) -> list[ProjectText]:
             ProjectText(
                 form=form,
                 title=title,
-                score=score,
+                score=shown(score, "total_score", p.fields),
                 score_note=note,
-                budget=budget,
-                executed=executed,
+                budget=shown(budget, "annual_budget"),
+                executed=shown(executed, "executed"),
                 rate=traced(rate(executed, budget), project_rate_cell(p, "total")),
-                achievement=_text(p.get("achievement")),
+                achievement=_text(p.get("achievement"))
+                or value_or_blank(
+                    None, p.fields["achievement"].source if "achievement" in p.fields else None
+                ),
                 problems=_text(p.get("problems")),
                 improvements=_text(p.get("improvements")),
                 table=table,
@@ -274,6 +298,32 @@ def _project_texts(book: Book) -> list[ProjectText]:
             )
         )
     return out
+
+
+def _blank_input(book: Book, profile: Profile, key: str):
+    """The first blank cell among the inputs of a 其他计算结果 figure (None if none is)."""
+    spec = next((r for r in profile.sheet("NOTES").block("derived").rows if r.key == key), None)
+    for ref in (spec.rate + spec.add) if spec else ():
+        table_id, row, col = ref.split(".")
+        cell = book.forms.get(f"{table_id}.{row}", {}).get(col)
+        if cell is None:
+            t = book.tables.get(table_id)
+            r = t.rows.get(row) if t is not None else None
+            cell = r.cells.get(col) if r is not None else None
+            if cell is None and t is not None and t.where(row, col) is not None:
+                return t.where(row, col)
+        if cell is not None and cell.blank:
+            return cell.source
+    return None
+
+
+def _fields(book: Book, form: str) -> dict:
+    """A form's values for the templates: each number with its cell, each blank a Blank that
+    knows its cell (the marker that asks for it says where)."""
+    return {
+        k: value_or_blank(traced(c.value, c.source), c.source)
+        for k, c in book.forms.get(form, {}).items()
+    }
 
 
 def _derived_unit(profile: Profile, key: str) -> str:
@@ -351,9 +401,9 @@ def build_context(book: Book, profile: Profile, publish: bool = False) -> Contex
 
     A part whose table or row the profile does not have is None (its section does not
     apply and is not rendered); nothing is read from a table the format lacks."""
-    unit = {k: traced(c.value, c.source) for k, c in book.forms.get("COVER.unit", {}).items()}
-    overview = {k: c.value for k, c in book.forms.get("OVERVIEW.overview", {}).items()}
-    dept = _text(unit.get("dept_name")) or missing("部门名称")
+    unit = _fields(book, "COVER.unit")
+    overview = _fields(book, "OVERVIEW.overview")
+    dept = _text(unit.get("dept_name")) or missing("部门名称", unit.get("dept_name"))
     comp = comparisons(book, profile) if profile.lacks("NOTES.compare") is None else {}
     personnel = [
         ln
@@ -372,7 +422,8 @@ def build_context(book: Book, profile: Profile, publish: bool = False) -> Contex
     def g(key: str) -> Decimal | None:  # a blank stays None: the text asks for it, never 0.00
         if t11 is None or not t11.present:
             return None
-        return traced(_amount(t11.get(key, "value")), t11.where(key, "value"))
+        at = t11.where(key, "value")
+        return value_or_blank(traced(_amount(t11.get(key, "value")), at), at)
 
     notes = book.tables.get("NOTES")
     figures = derived(book, profile)
@@ -384,6 +435,8 @@ def build_context(book: Book, profile: Profile, publish: bool = False) -> Contex
         if v is not None and v == v.to_integral_value() and _derived_unit(profile, key) == "个":
             v = int(v)
         src = notes.where(key, "value") if notes is not None else None
+        if v is None:  # not computable: the marker asks for the blank input it comes from
+            return value_or_blank(None, _blank_input(book, profile, key))
         return traced(v, src)
 
     procurement = {
@@ -411,22 +464,20 @@ def build_context(book: Book, profile: Profile, publish: bool = False) -> Contex
             if r.key.startswith("veh_"):
                 v = t11.get(r.key, "value") if t11 else None
                 v = _amount(v) if v is not None else None
-                vehicles.append(
-                    Line(r.label, traced(v, t11.where(r.key, "value") if t11 else None))
-                )
+                at = t11.where(r.key, "value") if t11 else None
+                vehicles.append(Line(r.label, value_or_blank(traced(v, at), at)))
     info = {}  # every row of 表十一 (or of the format's input sheet for those figures)
     if profile.lacks("T11.main") is None:
         for r in profile.sheet("T11").block("main").rows:
             v = t11.get(r.key, "value") if t11 else None
             v = _count(v) if r.unit not in ("万元", "") else _amount(v)
-            info[r.key] = traced(v, t11.where(r.key, "value") if t11 else None)
+            at = t11.where(r.key, "value") if t11 else None
+            info[r.key] = value_or_blank(traced(v, at), at)
     vt = t11.get("vehicles_total", "value") if t11 else None
     eq = t11.get("equipment_1m", "value") if t11 else None
     vt_at = t11.where("vehicles_total", "value") if t11 else None
     eq_at = t11.where("equipment_1m", "value") if t11 else None
-    perf = {
-        k: traced(c.value, c.source) for k, c in book.forms.get("NOTES.performance", {}).items()
-    }
+    perf = _fields(book, "NOTES.performance")
     t5 = book.tables.get("T05")
     gpb_project = t5.amount("total", "project") if t5 is not None else None
     perf["gpb_share"] = d("perf_share")
@@ -463,8 +514,8 @@ def build_context(book: Book, profile: Profile, publish: bool = False) -> Contex
         soe=soe,
         procurement=procurement,
         vehicles=vehicles,
-        vehicles_total=traced(_count(vt), vt_at),
-        equipment=traced(_count(eq), eq_at),
+        vehicles_total=value_or_blank(traced(_count(vt), vt_at), vt_at),
+        equipment=value_or_blank(traced(_count(eq), eq_at), eq_at),
         performance=perf,
         projects=_project_texts(book),
         glossary=glossary,
@@ -516,12 +567,14 @@ def _sangong(book: Book, profile: Profile, comp: dict) -> dict | None:
             if cm is not None and cm.share is not None
             else rate(x["final"], sangong["total"]["final"])
         )
-    sangong["counts"] = {
-        k: traced(c.value, c.source) for k, c in book.forms.get("NOTES.sangong", {}).items()
-    }
+    sangong["counts"] = _fields(book, "NOTES.sangong")
     domestic, foreign = comp.get("sg_reception_domestic"), comp.get("sg_reception_foreign")
-    sangong["domestic"] = domestic.final if domestic else None
-    sangong["foreign"] = foreign.final if foreign else None
+    sangong["domestic"] = (
+        value_or_blank(domestic.final, domestic.cells.get("final")) if domestic else None
+    )
+    sangong["foreign"] = (
+        value_or_blank(foreign.final, foreign.cells.get("final")) if foreign else None
+    )
     return sangong
 
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-from contextvars import ContextVar
-from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 
@@ -12,43 +10,32 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from xlfin.compute import direction, q2
 from xlfin.model import Book, Source
-from xlfin.narrative.context import Context, build_context, missing
+from xlfin.narrative.context import Context, build_context
+from xlfin.narrative.tracing import (
+    TRACE,
+    Traced,
+    ask,
+    is_none,
+    mark_figures,
+    parse,
+    printed,
+)
 from xlfin.profile import Profile, cn_ordinal
 from xlfin.trace import source_of, traced
 from xlfin.values import display_width
 from xlfin.writes import SheetWrite
 
-# While a traced rendering runs, every printed figure is wrapped in private-use characters
-# with the index of its cell (\ue000 index \ue001 text \ue002), and every typed text in
-# \ue003 … \ue004; the rendering takes them out and keeps where each was.
-_TRACE: ContextVar[list | None] = ContextVar("xlfin_trace", default=None)
-NUM_OPEN, NUM_MID, NUM_CLOSE, TYPED_OPEN, TYPED_CLOSE = (
-    "\ue000",
-    "\ue001",
-    "\ue002",
-    "\ue003",
-    "\ue004",
-)
-_MARKS = re.compile("\ue000(\\d+)\ue001(.*?)\ue002|\ue003|\ue004", re.S)
+RATE_TO_CONFIRM = 300
 
 
 def _printed(x, text: str) -> str:
-    sources = _TRACE.get()
-    if sources is None:
-        return text
-    sources.append(source_of(x))
-    return f"{NUM_OPEN}{len(sources) - 1}{NUM_MID}{text}{NUM_CLOSE}"
-
-
-def typed(text: str) -> str:
-    """A text a person typed, marked as such while tracing (its digits are not figures)."""
-    return f"{TYPED_OPEN}{text}{TYPED_CLOSE}" if _TRACE.get() is not None and text else text
+    return printed(x, text)
 
 
 def wan(x: Decimal | int | None) -> str:
     """1430.98 → '1,430.98' (half-up, 2 decimals, never -0.00); None → a visible marker."""
-    if x is None:
-        return missing("金额")
+    if is_none(x):
+        return ask("金额", x)
     v = q2(Decimal(x))
     if v == 0:
         v = abs(v)
@@ -57,21 +44,24 @@ def wan(x: Decimal | int | None) -> str:
 
 def pct(x: Decimal | None) -> str:
     """29.37 → '29.37%'; None (no rate on a zero base) must not reach this filter."""
-    if x is None:
-        return missing("比率")
+    if is_none(x):
+        return ask("比率", x)
     v = q2(x)
     if v == 0:
         v = abs(v)
-    return _printed(x, f"{v:.2f}%")
+    text = _printed(x, f"{v:.2f}%")
+    if abs(v) > RATE_TO_CONFIRM:  # 7300.80%: a budget typed in 元, or a figure missing
+        text += f"【请核对：比率超过 {RATE_TO_CONFIRM}%】"
+    return text
 
 
 def absval(x: Decimal | None) -> Decimal | None:
     """|x|, still printed from x's cell (the text says 减少 8.00, the cell holds −8.00)."""
-    return None if x is None else traced(abs(x), source_of(x))
+    return x if is_none(x) else traced(abs(x), source_of(x))
 
 
 def count(x) -> str:
-    return missing("数量") if x is None else _printed(x, str(x))
+    return ask("数量", x) if is_none(x) else _printed(x, str(x))
 
 
 @cache
@@ -87,6 +77,8 @@ def environment() -> Environment:
     env.filters.update(
         wan=wan, pct=pct, direction=direction, absval=absval, count=count, cn=cn_ordinal
     )
+    env.globals["ask"] = ask  # 【请填写…】 that knows the cell it asks for
+    env.tests["none"] = is_none  # a blank input cell is none, as None is
     return env
 
 
@@ -123,34 +115,10 @@ def _one_paragraph_a_line(text: str) -> str:
 MARKER = re.compile(r"^<!-- xlfin:(\w+)(?: (\S+))? -->$")
 
 
-@dataclass
-class Figure:
-    """One number of the text: where it stands, how it prints, the cell it comes from."""
-
-    start: int
-    end: int
-    printed: str
-    source: Source | None
-    section: str = ""
-
-
-@dataclass
-class Traced:
-    """The text with every printed figure's cell (``figures``, in order) and the spans of
-    typed text (whose digits are words, not figures). ``marked`` is the text with the figures
-    still wrapped (\ue000 i \ue001 text \ue002), for a writer that annotates them."""
-
-    text: str
-    figures: list[Figure] = field(default_factory=list)
-    typed: list[tuple[int, int]] = field(default_factory=list)
-    marked: str = ""
-    sources: list = field(default_factory=list)  # the cell of each index in ``marked``
-
-
 def narrate_traced(book: Book, profile: Profile, publish: bool = False) -> Traced:
     """The md text of :func:`narrate` with the cell of every figure it prints."""
     sources: list = []
-    token = _TRACE.set(sources)
+    token = TRACE.set(sources)
     try:
         raw = _layout(
             environment()
@@ -158,36 +126,75 @@ def narrate_traced(book: Book, profile: Profile, publish: bool = False) -> Trace
             .render(c=build_context(book, profile, publish))
         )
     finally:
-        _TRACE.reset(token)
-    out: list[str] = []
-    figures: list[Figure] = []
-    spans: list[tuple[int, int]] = []
-    pos = 0
-    length = 0
-    typed_at = None
-    for m in _MARKS.finditer(raw):
-        chunk = raw[pos : m.start()]
-        out.append(chunk)
-        length += len(chunk)
-        if m.group(1) is not None:
-            figures.append(
-                Figure(length, length + len(m.group(2)), m.group(2), sources[int(m.group(1))])
-            )
-            out.append(m.group(2))
-            length += len(m.group(2))
-        elif m.group(0) == TYPED_OPEN:
-            typed_at = length
-        elif typed_at is not None:
-            spans.append((typed_at, length))
-            typed_at = None
-        pos = m.end()
-    out.append(raw[pos:])
-    text = "".join(out)
-    heads = [(m.start(), m.group(1)) for m in re.finditer(r"(?m)^#+ (.*)$", text)]
-    for f in figures:
-        f.section = next((h for at, h in reversed(heads) if at <= f.start), "")
-    marked = re.sub("[\ue003\ue004]", "", raw)
-    return Traced(text, figures, spans, marked, sources)
+        TRACE.reset(token)
+    return parse(raw, sources)
+
+
+COMPARE_DEPENDS = {
+    "final": (
+        "final",
+        "change",
+        "change_rate",
+        "budget_change",
+        "budget_change_rate",
+        "completion",
+        "share",
+    ),
+    "budget": ("budget", "budget_change", "budget_change_rate", "completion"),
+}
+
+
+def involved_cells(findings, book: Book, profile: Profile) -> dict[str, str]:
+    """Every cell whose figure an error involves → the rules that say so: the error's own
+    cells, and the 说明数据 cells computed from them (a 本年决算 copied from a table, the
+    changes and rates computed from it, a 其他计算结果 figure whose input it is)."""
+    from xlfin.compute import _where
+
+    notes: dict[str, set[str]] = {}
+    for f in findings:
+        if f.severity != "error":
+            continue
+        cells = ([f"{f.sheet}!{f.cell}"] if f.sheet and f.cell else []) + list(f.related)
+        for c in cells:
+            notes.setdefault(c, set()).add(f.id)
+    t = book.tables.get("NOTES")
+    if t is not None and notes and profile.lacks("NOTES.compare") is None:
+        compare = profile.sheet("NOTES").block("compare").rows
+        for spec in compare:
+            for ref, cols in (
+                (spec.source, COMPARE_DEPENDS["final"]),
+                (spec.budget_source, COMPARE_DEPENDS["budget"]),
+            ):
+                src = _where(book, ref) if ref else None
+                why = notes.get(str(src)) if src is not None else None
+                for col in cols if why else ():
+                    at = t.where(spec.key, col)
+                    if at is not None:
+                        notes.setdefault(str(at), set()).update(why)
+        if profile.lacks("NOTES.derived") is None:
+            for spec in profile.sheet("NOTES").block("derived").rows:
+                why = set()
+                for ref in spec.rate + spec.add:
+                    table_id, row, col = ref.split(".")
+                    form = book.forms.get(f"{table_id}.{row}", {}).get(col)
+                    src = form.source if form is not None else _where(book, ref)
+                    why |= notes.get(str(src), set()) if src is not None else set()
+                at = t.where(spec.key, "value")
+                if why and at is not None:
+                    notes.setdefault(str(at), set()).update(why)
+    return {cell: "、".join(sorted(ids)) for cell, ids in notes.items()}
+
+
+def narrate_checked(book: Book, profile: Profile, findings, publish: bool = False):
+    """The traced text with every figure an error involves marked 【请核对：<rule>】; and how
+    many figures were marked."""
+    traced = narrate_traced(book, profile, publish)
+    return mark_figures(traced, involved_cells(findings, book, profile))
+
+
+def plain(text: str) -> str:
+    """The .txt form of the md text: no heading marks, no bold marks."""
+    return re.sub(r"^#+ ", "", text, flags=re.M).replace("**", "")
 
 
 def narrate(book: Book, profile: Profile, fmt: str = "md", publish: bool = False) -> str:
@@ -208,9 +215,9 @@ def printed_as(value, like: str) -> str | None:
         return None
     v = Decimal(value)
     if like.endswith("%"):
-        return pct(abs(v) * 100)
+        return f"{q2(abs(v) * 100):.2f}%"
     if "." in like:
-        return wan(abs(v))
+        return f"{q2(abs(v)):,.2f}"
     return str(int(v)) if v == v.to_integral_value() else format(v, "f")
 
 

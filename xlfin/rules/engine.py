@@ -75,6 +75,7 @@ class Rule:
     func: RuleFunc = field(compare=False)
     doc: str = ""
     needs: tuple[str, ...] = ()  # what the profile must have (xlfin.profile.Profile.lacks)
+    defers: bool = False  # its findings give way to another rule's at the same cell
 
     @property
     def family(self) -> str:
@@ -91,6 +92,7 @@ def register(
     doc: str,
     func: RuleFunc,
     needs: Iterable[str] = (),
+    defers: bool = False,
 ) -> Rule:
     if not ID_FORM.match(rule_id):
         raise ValueError(f"bad rule id {rule_id}")
@@ -98,18 +100,19 @@ def register(
         raise ValueError(f"duplicate rule id {rule_id}")
     if severity not in SEVERITIES:
         raise ValueError(severity)
-    r = Rule(rule_id, severity, title, func, inspect.cleandoc(doc), tuple(needs))
+    r = Rule(rule_id, severity, title, func, inspect.cleandoc(doc), tuple(needs), defers)
     RULES[rule_id] = r
     return r
 
 
-def rule(rule_id: str, severity: str, title: str, needs: Iterable[str] = ()):
+def rule(rule_id: str, severity: str, title: str, needs: Iterable[str] = (), defers: bool = False):
     """Decorator: register a function as a rule; its docstring is the documentation.
     *needs* names the tables, rows and columns it reads; on a profile without them the rule
-    does not run and is listed as 不适用."""
+    does not run and is listed as 不适用. A rule that *defers* reports nothing at a cell that
+    another rule already reports (one finding a cell, the more specific one)."""
 
     def deco(func: RuleFunc) -> RuleFunc:
-        register(rule_id, severity, title, func.__doc__ or "", func, needs)
+        register(rule_id, severity, title, func.__doc__ or "", func, needs, defers)
         return func
 
     return deco
@@ -228,6 +231,8 @@ def run(
                 out.extend(RULES[rid].func(ctx))
     finally:
         CURRENT_PROFILE.reset(token)
+    taken = {(f.sheet, f.cell) for f in out if f.cell and not RULES[f.id].defers}
+    out = [f for f in out if not (RULES[f.id].defers and (f.sheet, f.cell) in taken)]
     order = {s.name: i for i, s in enumerate(profile.sheets)}
     for t in book.tables.values():
         order.setdefault(t.sheet, order.get(t.sheet, len(order)))

@@ -495,3 +495,25 @@ def unit_line(ctx: Context) -> Iterator[Finding]:
                 f"{t.sheet}的编制单位“{cell.value}”与封面部门名称“{dept}”不同",
                 *at(cell, t.sheet),
             )
+
+
+@rule("P118", "warning", "情况说明将显示【请填写…】", needs=("NOTES",), defers=True)
+def narrative_asks(ctx: Context) -> Iterator[Finding]:
+    """An input the 情况说明 needs is blank, so the generated text would print a 【请填写…】
+    marker there (never a 0.00 it does not know): 封面 and 部门概况 texts, 上年决算 and 年初预算
+    the text compares against, 变动原因, 开支内容, counts, 绩效 figures and 评价结果. The finding
+    is at the blank cell, once per cell, and names the section that asks for it; a cell another
+    rule already reports (表十一's figures, 三公 counts) is reported once, by that rule."""
+    from xlfin.narrative import narrate_traced
+
+    seen: set[str] = set()
+    for a in narrate_traced(ctx.book, ctx.profile).asks:
+        if a.source is None or str(a.source) in seen:
+            continue
+        seen.add(str(a.source))
+        yield Finding(
+            "P118",
+            "warning",
+            f"情况说明“{a.section}”将显示{a.printed}：请填写此单元格（没有发生的填 0 或“无”）",
+            *at(a.source),
+        )
