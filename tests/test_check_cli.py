@@ -88,8 +88,8 @@ def test_rules_listing_and_doc():
     assert res.exit_code == 0 and "T961" in res.output and "N305" in res.output
     res = run("rules", "x111")
     assert res.exit_code == 0
-    assert res.output.startswith("X111 [error] 基本支出经济分类 ≤ 三公决算数")
-    assert "OBL-CROSS-SAN-GONG-ECON" in res.output
+    assert res.output.startswith("X111 基本支出经济分类 ≤ 三公决算数\n级别：错误")
+    assert "OBL-CROSS-SAN-GONG-ECON" not in res.output  # other projects' ids stay in the code
     assert run("rules", "Z999").exit_code == 2
 
 

@@ -622,3 +622,44 @@ def test_P118_every_marker_the_text_would_print_is_a_finding_at_its_cell(tmp_pat
         ),
     ]
     assert "P118" in {f.id for f in findings}
+
+
+def test_P119_blank_cell_the_text_reads_beside_filled_amounts():
+    full = {"total": "10", "basic": "10", "project": "0", "remit": "0", "operating": "0"}
+    assert found(make({"T03": {"total": dict(full, subsidy="0")}}), "P119") == []
+    assert found(make({"T03": {"total": full}}), "P119") == [("P119", "info", "支出决算表!H7")]
+    assert found(make({"T03": {"total": {"total": "10", "basic": "10"}}}), "P119") == [
+        ("P119", "info", "支出决算表!E7"),
+        ("P119", "info", "支出决算表!F7"),
+        ("P119", "info", "支出决算表!G7"),
+        ("P119", "info", "支出决算表!H7"),
+    ]
+    assert found(make({"T03": {}}), "P119") == []  # a row with nothing typed is P111/P118's
+
+
+def test_N210_a_unit_calls_itself_a_department():
+    unit = {"COVER.unit": {"dept_kind": "单位"}}
+    dept = {"COVER.unit": {"dept_kind": "部门"}}
+    says = {"NOTES": {"income_total": {"reason": "本部门人员调出"}}}
+    assert found(make(says, forms=dept), "N210") == []
+    assert (
+        found(make({"NOTES": {"income_total": {"reason": "本单位人员调出"}}}, forms=unit), "N210")
+        == []
+    )
+    assert found(make(says, forms=unit), "N210") == [("N210", "warning", f"{NOTES}!K6")]
+
+
+def test_S019_money_label_and_S020_sheet_order(tmp_path):
+    import hostile
+    from openpyxl import load_workbook
+
+    from xlfin.io.reader import read_book
+
+    assert found(read_book(hostile.SAMPLE), "S019") == []
+    assert found(read_book(hostile.SAMPLE), "S020") == []
+    yuan = hostile.with_texts(tmp_path / "y.xlsx", {("收入支出决算总表", "F3"): "金额单位：元"})
+    assert found(read_book(yuan), "S019") == [("S019", "error", "收入支出决算总表!F3")]
+    wb = load_workbook(hostile.SAMPLE)
+    wb.move_sheet("支出决算表", offset=-1)
+    wb.save(tmp_path / "o.xlsx")
+    assert found(read_book(tmp_path / "o.xlsx"), "S020") == [("S020", "info", "支出决算表")]

@@ -1074,10 +1074,9 @@ def rules(
         r = RULES.get(rule_id.upper())
         if r is None:
             fail(f"没有编号为 {rule_id} 的规则 / unknown rule")
-        typer.echo(f"{r.id} [{r.severity}] {r.title}\n")
-        typer.echo(r.doc)
-        if r.needs:
-            typer.echo(f"\n需要：{'、'.join(r.needs)}")
+        from xlfin.rules.docs import render
+
+        typer.echo(render(r.id))
         if prof is not None:
             why = not_applicable(r, prof)
             typer.echo(f"\n{prof.id}：" + (f"不适用（{why}）" if why else "适用"))

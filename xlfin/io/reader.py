@@ -255,6 +255,16 @@ def _read_table(profile: Profile, spec: SheetSpec, grid: SheetGrid) -> Table:
             _read_fixed(grid, table, bl, dr, dc)
     dr, dc = deltas[0] if deltas else (0, 0)
     table.unit_name = grid.value(3 + dr, 2 + dc, "text")
+    label = grid.text(3 + dr, lay.width + dc)
+    if label and "元" in label and "万元" not in label:  # 金额单位：元 — every figure 10,000×
+        grid.problem(
+            "money_label",
+            3 + dr,
+            lay.width + dc,
+            label,
+            profile.money_label,
+            f"金额单位写的是“{label}”，本表的数字应以万元填写（{profile.money_label}）",
+        )
     if spec.note:
         table.note = _read_note(grid, lay, dr, dc)
     return table
@@ -758,6 +768,28 @@ def _read_book(path: Path, profile: Profile | str, year: int | None) -> Book:
     return read_grids(names, grids, profile, None, str(path), scans)
 
 
+def _sheet_order(profile: Profile, names, matched: dict[str, str], book: Book) -> None:
+    """Table sheets in another order than the format's (the publication and the printout
+    follow the official order, whatever the workbook's): one note, at the first one out of
+    place."""
+    official = [matched[s.id] for s in profile.tables if s.id in matched]
+    present = [n for n in names if n in set(official)]
+    if present == official:
+        return
+    first = next(n for n, o in zip(present, official, strict=True) if n != o)
+    book.problems.append(
+        Problem(
+            "sheet_order",
+            first,
+            None,
+            "、".join(present),
+            "、".join(official),
+            f"表格工作表的顺序与公开格式不同（“{first}”不在应有的位置）；"
+            "公开文件按格式的顺序排列，工作簿中可按“" + "、".join(official[:3]) + "……”的顺序调整",
+        )
+    )
+
+
 def _second_copies(profile: Profile, names, grids, matched: dict[str, str], book: Book) -> None:
     """A sheet left over that is a copy of a table (“支出决算表 (2)”, or the same title on top):
     only the first is read, so the other must be said, not silently ignored."""
@@ -875,6 +907,7 @@ def read_grids(
                 )
             )
     _second_copies(profile, names, grids, matched, book)
+    _sheet_order(profile, names, matched, book)
     if not any(t.id in matched for t in profile.tables):
         raise ReadError(
             f"{path or '工作簿'} 中找不到任何一张决算公开表（{profile.id} 格式），请确认使用的是 xlfin 模板"

@@ -535,3 +535,26 @@ def execution_rate(ctx: Context) -> Iterator[Finding]:
                     expected=str(pct),
                     actual=str(rate * 100),
                 )
+
+
+WRONG_TITLE = re.compile(r"本部门")
+
+
+@rule("N210", "warning", "称谓与封面不一致", needs=("COVER.unit.dept_kind",))
+def self_reference(ctx: Context) -> Iterator[Finding]:
+    """The 封面 says the discloser is a 单位, but a typed text calls it 本部门. A 单位 is not a
+    部门 (a 部门 publishes its own and its units' accounts); the generated text says 本单位 where
+    the 封面 says 单位, so the typed words should too. (A 部门 that writes 本单位 is common usage
+    and is not reported.)"""
+    kind = ctx.book.field("COVER.unit", "dept_kind")
+    if not isinstance(kind, str) or kind.strip() != "单位":
+        return
+    for _what, cell in text_cells(ctx):
+        for m in WRONG_TITLE.finditer(cell.value):
+            yield Finding(
+                "N210",
+                "warning",
+                f"封面的称谓是“单位”，文字中却写“本部门”：{_snippet(cell.value, m)}",
+                *at(cell),
+                actual=m.group(0),
+            )

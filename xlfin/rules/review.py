@@ -517,3 +517,35 @@ def narrative_asks(ctx: Context) -> Iterator[Finding]:
             f"情况说明“{a.section}”将显示{a.printed}：请填写此单元格（没有发生的填 0 或“无”）",
             *at(a.source),
         )
+
+
+@rule("P119", "info", "情况说明要用的金额空着（按 0 处理）", needs=("NOTES.compare",))
+def blank_beside_amounts(ctx: Context) -> Iterator[Finding]:
+    """A table cell the narrative takes a figure from is blank while other amounts of its row
+    are filled (表三合计行的“经营支出”空着，其余各列有数). The text reads it as 0.00; type 0
+    if that is what it means, or the figure if it was forgotten."""
+    seen: set[str] = set()
+    for spec in ctx.profile.sheet("NOTES").block("compare").rows:
+        for ref in (spec.source, spec.budget_source):
+            if not ref or ctx.profile.lacks(ref) is not None:
+                continue
+            table_id, key, col = parse_ref(ref)
+            t = present(ctx, table_id)
+            row = t.rows.get(key) if t is not None else None
+            if row is None:
+                continue
+            cell = row.cells.get(col)
+            filled = [c for k, c in row.cells.items() if k != col and not c.blank]
+            if (cell is None or cell.blank) and filled:
+                src = row.where(col)
+                if src is None or str(src) in seen:
+                    continue
+                seen.add(str(src))
+                what = ctx.profile.sheet(table_id).find_row(key)
+                label = what[0].column(col).label if what else col
+                yield Finding(
+                    "P119",
+                    "info",
+                    f"“{spec.label}”取自此单元格（{label}），它空着而同行其他金额已填写；情况说明按 0 处理，如为 0 请填 0",
+                    *at(src),
+                )

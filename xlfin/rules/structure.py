@@ -287,3 +287,18 @@ def orphan_code(ctx: Context) -> Iterator[Finding]:
                     *at(src, t.sheet),
                     expected=parent,
                 )
+
+
+@rule("S019", "error", "金额单位不是万元")
+def money_label(ctx: Context) -> Iterator[Finding]:
+    """A table's 金额单位 label says 元 (or another unit) instead of 万元: either the label was
+    changed or the figures were typed in 元, and every figure would be off by 10,000 times."""
+    yield from _problems(ctx, ("money_label",), "S019", "error")
+
+
+@rule("S020", "info", "表格工作表的顺序与格式不同")
+def sheet_order(ctx: Context) -> Iterator[Finding]:
+    """The table sheets are in another order than the format's (公开01表, 公开02表 …). xlfin
+    reads them by name and publishes them in the official order; the note is for whoever prints
+    the workbook itself."""
+    yield from _problems(ctx, ("sheet_order",), "S020", "info")
