@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from xlfin import codes
 from xlfin.layout import sheet_layout
-from xlfin.model import Book, Source, column_letter
+from xlfin.model import Book, Row, Source, column_letter
 from xlfin.profile import Profile, parse_ref
 from xlfin.trace import traced
 from xlfin.writes import CellWrite
@@ -81,7 +81,13 @@ class Comparison:
     reason: str | None
     budget_reason: str | None
     share: Decimal | None = None
-    cells: dict[str, Source] = field(default_factory=dict)  # figure → the cell that holds it
+    row: Row | None = field(default=None, repr=False)  # its 说明数据 row, for the cells
+    budget_cell: Source | None = None  # where 年初预算 comes from when a table holds it
+
+    @property
+    def cells(self) -> CellsOf:
+        """Figure → the cell that holds it (looked up when asked: rules never ask)."""
+        return CellsOf(self)
 
     def _at(self, key: str, value):
         return traced(value, self.cells.get(key))
@@ -117,7 +123,6 @@ def comparisons(book: Book, profile: Profile) -> dict[str, Comparison]:
     """Every row of the 说明数据 comparison block, with 本年决算 from the tables."""
     notes = book.tables.get("NOTES")
     out: dict[str, Comparison] = {}
-    columns = [c.key for c in profile.sheet("NOTES").block("compare").columns]
     for spec in profile.sheet("NOTES").block("compare").rows:
         row = notes.rows.get(spec.key) if notes else None
         final = (
@@ -126,28 +131,54 @@ def comparisons(book: Book, profile: Profile) -> dict[str, Comparison]:
             else (row.amount("final") if row else None)
         )
         budget = None
-        cells = {c: row.where(c) for c in columns} if row is not None else {}
+        budget_cell = None
         if spec.budget_source:
             budget = table_amount(book, spec.budget_source)
-            cells["budget"] = _where(book, spec.budget_source)
+            budget_cell = _where(book, spec.budget_source)
         if budget is None and row is not None:
             budget = row.amount("budget")
-        cells = {k: v for k, v in cells.items() if v is not None}
-        out[spec.key] = Comparison(
+        cm = Comparison(
             key=spec.key,
             label=spec.label,
-            final=traced(money(final), cells.get("final")),
-            prior=traced(money(row.amount("prior") if row else None), cells.get("prior")),
-            budget=traced(money(budget), cells.get("budget")),
+            final=money(final),
+            prior=money(row.amount("prior") if row else None),
+            budget=money(budget),
             reason=_text(row.get("reason")) if row else None,
             budget_reason=_text(row.get("budget_reason")) if row else None,
-            cells=cells,
+            row=row,
+            budget_cell=budget_cell,
         )
+        cm.final = cm._at("final", cm.final)
+        cm.prior = cm._at("prior", cm.prior)
+        cm.budget = cm._at("budget", cm.budget)
+        out[spec.key] = cm
     for spec in profile.sheet("NOTES").block("compare").rows:
         if spec.share_of and spec.share_of in out:
             cm = out[spec.key]
-            cm.share = traced(rate(cm.final, out[spec.share_of].final), cm.cells.get("share"))
+            cm.share = cm._at("share", rate(cm.final, out[spec.share_of].final))
     return out
+
+
+class CellsOf:
+    """The cells of a Comparison's figures, as a read-only mapping looked up on demand."""
+
+    __slots__ = ("cm",)
+
+    def __init__(self, cm: Comparison):
+        self.cm = cm
+
+    def get(self, key: str, default=None) -> Source | None:
+        if key == "budget" and self.cm.budget_cell is not None:
+            return self.cm.budget_cell
+        row = self.cm.row
+        src = row.where(key) if row is not None else None
+        return default if src is None else src
+
+    def __getitem__(self, key: str) -> Source:
+        src = self.get(key)
+        if src is None:
+            raise KeyError(key)
+        return src
 
 
 def _where(book: Book, ref: str) -> Source | None:
