@@ -318,8 +318,8 @@ def project_rate_writes(book: Book, profile: Profile) -> list[CellWrite]:
             executed = fund.get("executed")
             budget = fund.get("annual_budget")
             r = rate(
-                _number(executed.value) if executed else None,
-                _number(budget.value) if budget else None,
+                as_decimal(executed.value) if executed else None,
+                as_decimal(budget.value) if budget else None,
             )
             if r is None:
                 continue
@@ -330,7 +330,8 @@ def project_rate_writes(book: Book, profile: Profile) -> list[CellWrite]:
     return out
 
 
-def _number(v) -> Decimal | None:
+def as_decimal(v) -> Decimal | None:
+    """A cell value as a Decimal (an int counts; a bool, a text or a blank is None)."""
     if isinstance(v, bool):
         return None
     if isinstance(v, int):

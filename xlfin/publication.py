@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from xlfin.compute import comparisons, q2, rate
+from xlfin.compute import as_decimal, comparisons, q2, rate
 from xlfin.layout import PROJECT_FUND_ROWS, SheetLayout, _value_format, sheet_layout
 from xlfin.model import Book, Project, Row
 from xlfin.profile import Profile
@@ -74,7 +74,7 @@ def _fmt(value, kind: str) -> str:
     if isinstance(value, int | Decimal):
         d = Decimal(value)
         if kind == "count" or kind == "int":
-            return str(int(d)) if d == d.to_integral_value() else format(d.normalize(), "f")
+            return plain_number(d)
         if kind == "pct":
             return f"{q2(d * 100):.2f}%"
         return fmt_money(d)
@@ -288,12 +288,7 @@ def plain_number(x) -> str:
     return str(x)
 
 
-def _num(v) -> Decimal | None:
-    if isinstance(v, bool):
-        return None
-    if isinstance(v, int):
-        return Decimal(v)
-    return v if isinstance(v, Decimal) else None
+_num = as_decimal
 
 
 @dataclass

@@ -16,6 +16,7 @@ from xlfin import codes
 from xlfin.compute import (
     Comparison,
     _where,
+    as_decimal,
     comparisons,
     derived,
     items,
@@ -167,12 +168,7 @@ def _text(v) -> str | None:
     return v.strip() if isinstance(v, str) and v.strip() else None
 
 
-def _amount(v) -> Decimal | None:
-    if isinstance(v, bool):
-        return None
-    if isinstance(v, int):
-        return Decimal(v)
-    return v if isinstance(v, Decimal) else None
+_amount = as_decimal
 
 
 def _econ_lines(book: Book, table_id: str, classes: tuple[str, ...]) -> list[EconClass]:
