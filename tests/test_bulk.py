@@ -2,6 +2,7 @@
 
 import csv
 import json
+import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -247,14 +248,14 @@ def test_check_folder_with_a_corrupt_file(tmp_path):
     assert "坏文件.xlsx: 无法读取：不是有效的 .xlsx 文件" in res.output
     assert "共 28 条：错误 8，警告 7，提示 13（2 个文件）" in res.output
     wb = load_workbook(summary)
-    rows = [[c.value for c in r] for r in wb["汇总"].iter_rows(min_row=2)]
-    by_file = {Path(r[0]).name: r for r in rows}
-    assert (
-        by_file["a.xlsx"][2] == DEPT
-        and by_file["a.xlsx"][3] == "有错误"
-        and by_file["a.xlsx"][4] == 8
-    )
-    assert by_file["坏文件.xlsx"][3] == "无法读取" and "zip" in by_file["坏文件.xlsx"][7]
+    head = [c.value for c in wb["汇总"][1]]
+    rows = [
+        dict(zip(head, (c.value for c in r), strict=True)) for r in wb["汇总"].iter_rows(min_row=2)
+    ]
+    by_file = {Path(r["文件"]).name: r for r in rows}
+    a = by_file["a.xlsx"]
+    assert (a["单位名称"], a["状态"], a["错误"]) == (DEPT, "有错误", 8)
+    assert by_file["坏文件.xlsx"]["状态"] == "无法读取" and "zip" in by_file["坏文件.xlsx"]["原因"]
     assert wb["全部发现"].max_row == 29
 
 
@@ -329,3 +330,101 @@ def test_merge_result_round_trips(tmp_path):
     assert merged.tables["T01"].get("income_total", "amount") == 2 * read_book(
         SAMPLE, profile
     ).tables["T01"].get("income_total", "amount")
+
+
+def _sheet_dicts(ws):
+    head = [c.value for c in ws[1]]
+    return [dict(zip(head, r, strict=True)) for r in ws.iter_rows(min_row=2, values_only=True)]
+
+
+@pytest.fixture(scope="module")
+def bureau(tmp_path_factory):
+    """A bureau's folder: the two samples (two formats), and a file that is not a workbook."""
+    folder = tmp_path_factory.mktemp("bureau")
+    shutil.copyfile(SAMPLE, folder / "a_jcdj.xlsx")
+    shutil.copyfile(ROOT / "samples" / "mof9_2025.xlsx", folder / "b_mof9.xlsx")
+    (folder / "c_broken.xlsx").write_bytes(b"not a zip")
+    return folder
+
+
+def _figures(path):
+    from xlfin.compute import key_figures
+    from xlfin.io.reader import read_detected
+
+    book, found = read_detected(path)
+    return {f.label: f for f in key_figures(book, found.profile)}
+
+
+def test_summary_has_key_figures_findings_and_a_rule_by_unit_pivot(bureau, tmp_path):
+    out = tmp_path / "汇总结果.xlsx"
+    res = run("check", bureau, "--jobs", "2", "--summary", out)
+    assert res.exit_code == 2  # the broken file
+    wb = load_workbook(out)
+    assert wb.sheetnames == ["汇总", "全部发现", "规则×单位"]
+    units = {Path(r["文件"]).name: r for r in _sheet_dicts(wb["汇总"])}
+    own = _figures(bureau / "a_jcdj.xlsx")
+    a = units["a_jcdj.xlsx"]
+    assert Decimal(str(a["收支总计（万元）"])) == own["收支总计"].final == Decimal("1430.98")
+    assert Decimal(str(a["“三公”经费（万元）"])) == Decimal("0.68")
+    assert Decimal(str(a["一般公共预算财政拨款支出完成年初预算%"])) == Decimal("70.15")
+    assert units["b_mof9.xlsx"]["状态"] == "通过" and units["b_mof9.xlsx"]["错误"] == 0
+    assert (
+        units["c_broken.xlsx"]["状态"] == "无法读取"
+        and units["c_broken.xlsx"]["收支总计（万元）"] is None
+    )
+    assert wb["汇总"]["G3"].number_format == "#,##0.00"
+    found = wb["全部发现"]
+    assert found.auto_filter.ref == f"A1:F{found.max_row}" and found.freeze_panes == "A2"
+    assert {r["级别"] for r in _sheet_dicts(found)} == {"错误", "警告", "提示"}
+    pivot = {r["规则"]: r for r in _sheet_dicts(wb["规则×单位"])}
+    assert {k: v[DEPT] for k, v in pivot.items()} == {
+        "N301": 2,
+        "N302": 3,
+        "N303": 2,
+        "T961": 1,
+        "合计": 8,
+    }
+    for ws in wb.worksheets:  # printable: one page wide, the header on every page
+        assert ws.page_setup.fitToWidth == 1 and ws.print_title_rows == "$1:$1"
+
+
+def test_stats_gives_each_units_figures_their_totals_and_the_change(bureau, tmp_path):
+    out = tmp_path / "指标.xlsx"
+    res = run("stats", bureau, "-o", out, "--jobs", "2")
+    assert (
+        res.exit_code == 0
+        and "已写入 3 个单位的指标" in res.output
+        and "1 个无法读取" in res.output
+    )
+    rows = _sheet_dicts(load_workbook(out)["指标"])
+    assert [r["单位名称"] for r in rows] == [DEPT, "示例市群众艺术馆", None, "合计"]
+    a, b = _figures(bureau / "a_jcdj.xlsx"), _figures(bureau / "b_mof9.xlsx")
+    total = rows[-1]
+    for label in ("收支总计", "本年收入合计", "本年支出合计", "财政拨款收支总计", "“三公”经费"):
+        assert (
+            Decimal(str(total[label])).quantize(Decimal("0.01")) == a[label].final + b[label].final
+        )
+    assert Decimal(str(rows[0]["收支总计增减"])).quantize(Decimal("0.01")) == Decimal("14.40")
+    assert Decimal(str(total["收支总计增减"])).quantize(Decimal("0.01")) == Decimal(
+        "14.40"
+    ) + Decimal("70.53")
+    g = "一般公共预算财政拨款支出"
+    budgets = a[g].budget + b[g].budget
+    expected = ((a[g].final + b[g].final) * 100 / budgets).quantize(Decimal("0.01"))
+    assert Decimal(str(total[f"{g}完成年初预算%"])).quantize(Decimal("0.01")) == expected
+    assert rows[2]["状态"] == "无法读取" and "zip" in rows[2]["原因"]
+
+
+def test_a_single_file_check_does_not_import_pandas():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from xlfin.cli import main\n"
+        f"sys.argv = ['xlfin', 'check', r'{SAMPLE}', '--exit-zero']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('PANDAS' if 'pandas' in sys.modules else 'NO-PANDAS')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.strip().splitlines()[-1] == "NO-PANDAS"

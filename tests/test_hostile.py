@@ -101,10 +101,14 @@ def test_one_bad_unit_does_not_mark_another(cases, tmp_path):
     from openpyxl import load_workbook
 
     sheet = load_workbook(summary)["汇总"]
-    rows = {Path(r[0]).name: r for r in sheet.iter_rows(min_row=2, values_only=True)}
-    assert rows["a_far.xlsx"][3] == "有错误" and rows["c_good.xlsx"][3] == "有错误"
-    assert rows["c_good.xlsx"][4] == 8  # the sample's own 8 errors, as when checked alone
-    assert rows["b_bomb.xlsx"][3] == "无法读取" and "压缩炸弹" in rows["b_bomb.xlsx"][7]
+    head = [c.value for c in sheet[1]]
+    rows = {
+        Path(r[0]).name: dict(zip(head, r, strict=True))
+        for r in sheet.iter_rows(min_row=2, values_only=True)
+    }
+    assert rows["a_far.xlsx"]["状态"] == "有错误" and rows["c_good.xlsx"]["状态"] == "有错误"
+    assert rows["c_good.xlsx"]["错误"] == 8  # the sample's own 8 errors, as when checked alone
+    assert rows["b_bomb.xlsx"]["状态"] == "无法读取" and "压缩炸弹" in rows["b_bomb.xlsx"]["原因"]
 
 
 def test_no_command_writes_over_its_own_input(tmp_path):

@@ -67,6 +67,7 @@ class Outcome:
     errors: int = 0
     warnings: int = 0
     findings: list = field(default_factory=list)
+    figures: list = field(default_factory=list)  # xlfin.compute.KeyFigure of the unit
 
 
 # ---------------------------------------------------------------- input tables
@@ -477,6 +478,7 @@ def generate_outcomes(results: Iterable[tuple[Job, object]]) -> list[Outcome]:
 
 def _check_one(path: str) -> Outcome:
     """Check one workbook: in the format given (``--profile``) or the one it is."""
+    from xlfin.compute import key_figures
     from xlfin.io.reader import read_detected
     from xlfin.rules import run
 
@@ -488,21 +490,37 @@ def _check_one(path: str) -> Outcome:
     except Exception as e:
         return Outcome(Path(path).name, "", "无法读取", path, str(e))
     profile = found.profile
+    name = book.field("COVER.unit", "dept_name") or ""
+    code = book.field("COVER.unit", "unit_code") or ""
+    figures = key_figures(book, profile)
+    if _FIGURES_ONLY:
+        return Outcome(str(code), str(name), "已读取", path, figures=figures)
     report = run(book, profile)
     counts = report.counts()
     status = "有错误" if counts["error"] else ("有警告" if counts["warning"] else "通过")
     findings = [(f.id, f.severity, f.where, f.message) for f in report.findings]
-    name = book.field("COVER.unit", "dept_name") or ""
-    code = book.field("COVER.unit", "unit_code") or ""
     return Outcome(
-        str(code), str(name), status, path, "", counts["error"], counts["warning"], findings
+        str(code),
+        str(name),
+        status,
+        path,
+        "",
+        counts["error"],
+        counts["warning"],
+        findings,
+        figures,
     )
 
 
-def _init_checker(profile_id: str | None, year: int | None) -> None:
-    """Per worker: the format given on the command line (None: each file's own) and the rules."""
-    global _PROFILE
+_FIGURES_ONLY = False
+
+
+def _init_checker(profile_id: str | None, year: int | None, figures_only: bool = False) -> None:
+    """Per worker: the format given on the command line (None: each file's own) and the rules;
+    *figures_only* (xlfin stats): read the key figures, run no rule."""
+    global _PROFILE, _FIGURES_ONLY
     _PROFILE = load_profile(profile_id, year) if profile_id else None
+    _FIGURES_ONLY = figures_only
     import xlfin.rules  # noqa: F401  (registers the rules once per worker)
 
 

@@ -436,48 +436,62 @@ def _check_many(paths, profile, year, sel, ign, jobs):
 
 
 def _write_summary(path: Path, outcomes, force: bool, inputs=()) -> None:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    from xlfin.io.cells import put
-    from xlfin.io.files import atomic_write
+    from xlfin.io.summary import write_summary
 
     try:
         check_output(path, force, inputs)
     except OutputError as e:
         fail(str(e))
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "汇总"
-
-    def append(sheet, values) -> None:  # every text a string cell, never a formula
-        r = sheet.max_row + 1 if sheet.max_row > 1 or sheet["A1"].value is not None else 1
-        for c, v in enumerate(values, 1):
-            put(sheet.cell(r, c), v)
-
-    append(ws, ["文件", "单位编码", "单位名称", "状态", "错误", "警告", "主要问题", "原因"])
-    for o in outcomes:
-        first = "；".join(
-            f"{f.id} {f.where} {f.message}" for f in o.findings if f.severity != "info"
-        )
-        append(ws, [o.file, o.key, o.name, o.status, o.errors, o.warnings, first[:500], o.reason])
-    detail = wb.create_sheet("全部发现")
-    append(detail, ["文件", "单位名称", "规则", "级别", "位置", "说明"])
-    for o in outcomes:
-        for f in o.findings:
-            append(detail, [o.file, o.name, f.id, f.severity, f.where, f.message])
-    for sheet in (ws, detail):
-        for c in sheet[1]:
-            c.font = Font(bold=True)
-        sheet.freeze_panes = "A2"
-    widths = {"A": 40, "B": 12, "C": 40, "D": 8, "E": 6, "F": 6, "G": 80, "H": 40}
-    for col, w in widths.items():
-        ws.column_dimensions[col].width = w
     try:
-        atomic_write(path, lambda tmp: wb.save(tmp))
+        write_summary(path, outcomes)
     except OSError as e:
         cannot_write(path, e)
     err.print(f"已写入汇总：{path}", soft_wrap=True)
+
+
+@app.command()
+def stats(
+    files: Annotated[list[Path], typer.Argument(help="各单位已填报的工作簿或文件夹。")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="输出的 .xlsx。")],
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="并行进程数。")] = 1,
+    force: ForceOpt = False,
+    profile: DetectedProfileOpt = None,
+    year: DetectedYearOpt = None,
+) -> None:
+    """汇总各单位的主要指标（收支总计、财政拨款、三公、运行经费、完成年初预算%）及其合计和较上年增减。"""
+    from xlfin.bulk import Outcome, _check_one, _init_checker, run_jobs
+    from xlfin.io.files import workbooks_under
+    from xlfin.io.summary import write_stats
+
+    if output.suffix.lower() != ".xlsx":
+        fail("-o 应为 .xlsx 文件 / -o must end in .xlsx")
+    paths = list(workbooks_under(files))
+    if not paths:
+        fail("没有找到工作簿 / no workbook found")
+    try:
+        check_output(output, force, paths)
+    except OutputError as e:
+        fail(str(e))
+    bar, advance = _progress(len(paths), "读取")
+    with bar:
+        results = run_jobs(
+            [str(p) for p in paths], _check_one, _init_checker, (profile, year, True), jobs, advance
+        )
+    order = {str(p): i for i, p in enumerate(paths)}
+    outcomes = []
+    for path, o in sorted(results, key=lambda r: order[r[0]]):
+        if isinstance(o, Exception):
+            o = Outcome(Path(path).name, "", "无法读取", path, str(o))
+        outcomes.append(o)
+    try:
+        write_stats(output, outcomes)
+    except OSError as e:
+        cannot_write(output, e)
+    bad = sum(1 for o in outcomes if o.status == "无法读取")
+    err.print(
+        f"已写入 {len(outcomes)} 个单位的指标：{output}" + (f"（{bad} 个无法读取）" if bad else ""),
+        soft_wrap=True,
+    )
 
 
 def _mark(path: Path, output: Path | None, in_place: bool, force: bool, report, prof) -> None:

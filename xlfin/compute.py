@@ -413,3 +413,45 @@ def fill_writes(book: Book, profile: Profile) -> list[CellWrite]:
             where = f"{column_letter(cols[c.key])}{line}"
             writes.append(cell(where, getattr(item, c.key), c.format == "pct"))
     return writes
+
+
+@dataclass
+class KeyFigure:
+    """One figure a finance bureau collects from every unit (``[semantics] key_figures``)."""
+
+    key: str
+    label: str
+    final: Decimal | None
+    prior: Decimal | None
+    completion: Decimal | None = None  # 完成年初预算 %, where the profile asks for it
+    budget: Decimal | None = None  # the 年初预算 the completion is of
+
+    @property
+    def change(self) -> Decimal | None:
+        return change(self.final, self.prior)
+
+
+def key_figures(book: Book, profile: Profile) -> list[KeyFigure]:
+    """The bureau's key figures of *book*: 本年决算 and 上年决算 of the 说明数据 rows the
+    profile names, and 完成年初预算% where it says so (plain Decimals, picklable)."""
+    if profile.lacks("NOTES.compare") is not None:
+        return []
+    comp = comparisons(book, profile)
+    out = []
+    for spec in profile.semantic("key_figures"):
+        cm = comp.get(spec["key"])
+        if cm is None:
+            continue
+        label = profile.term(spec["term"], spec["label"]) if spec.get("term") else spec["label"]
+        wants = bool(spec.get("completion"))
+        completion = _plain(cm.completion) if wants else None
+        budget = _plain(cm.budget) if wants else None
+        out.append(
+            KeyFigure(spec["key"], label, _plain(cm.final), _plain(cm.prior), completion, budget)
+        )
+    return out
+
+
+def _plain(v: Decimal | None) -> Decimal | None:
+    """A figure without its cell (a plain Decimal travels between processes as it is)."""
+    return None if v is None else Decimal(v)
