@@ -13,10 +13,16 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xlfin.io.files import atomic_write, normalize_xlsx
-from xlfin.layout import SheetLayout, sheet_layout
+from xlfin.layout import (
+    PROJECT_FUND_COLS,
+    PROJECT_INDICATOR_COLS,
+    SheetLayout,
+    sheet_layout,
+)
 from xlfin.profile import Profile
 from xlfin.values import display_width
 
@@ -75,9 +81,19 @@ def _style_static(ws: Worksheet, st, layout: SheetLayout) -> None:
         ws.merge_cells(start_row=st.row, start_column=st.col, end_row=end_row, end_column=end_col)
 
 
+# 分值 and 得分 of a 绩效自评表 print as the official form shows them: 5, 97, 7.5 (not 5.00)
+SCORE_FORMAT = "General"
+SCORE_COLS = {PROJECT_FUND_COLS["weight"], PROJECT_FUND_COLS["score"]} | {
+    PROJECT_INDICATOR_COLS["weight"],
+    PROJECT_INDICATOR_COLS["score"],
+}
+
+
 def _style_slot(ws: Worksheet, sl, layout: SheetLayout, validations: dict[str, list[str]]) -> None:
     cell = ws.cell(sl.row, sl.col)
     cell.number_format = NUMBER_FORMATS[sl.format]
+    if layout.spec.kind == "projects" and sl.format == "money" and sl.col in SCORE_COLS:
+        cell.number_format = SCORE_FORMAT
     cell.font = Font(name=FONT, size=10)
     numeric = sl.format in ("money", "count", "int", "pct")
     if sl.format == "longtext":
@@ -154,16 +170,29 @@ def _validations(ws: Worksheet, validations: dict[str, list[str]]) -> None:
         ws.add_data_validation(dv)
 
 
+ONE_PAGE_ROWS = 45  # a table this short prints on one page, its total rows with it
+PAGE_FOOTER = "第 &P 页 共 &N 页"
+
+
+def _last_row(layout: SheetLayout) -> int:
+    return max([st.end_row or st.row for st in layout.statics] + [sl.row for sl in layout.slots])
+
+
 def _print_setup(ws: Worksheet, layout: SheetLayout) -> None:
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    short = layout.spec.kind == "table" and _last_row(layout) <= ONE_PAGE_ROWS
+    ws.page_setup.fitToHeight = 1 if short else 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.oddFooter.center.text = PAGE_FOOTER
+    ws.oddFooter.center.size = 9
     if layout.header_rows:
         ws.print_title_rows = f"{layout.header_rows[0]}:{layout.header_rows[1]}"
+    for start in layout.project_rows[1:]:  # each 绩效自评表 on a page of its own
+        ws.row_breaks.append(Break(id=start - 3))
 
 
 def build_sheet(wb: Workbook, profile: Profile, sheet_id: str) -> Worksheet:
