@@ -13,8 +13,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_sheets_in_profile_order_in_both_readers(built_template, profile):
-    names = [s.name for s in profile.sheets]
+    names = [s.name for s in profile.sheets] + ["代码表"]  # the hidden 科目 list, last
     assert load_workbook(built_template).sheetnames == names
+    assert load_workbook(built_template)["代码表"].sheet_state == "hidden"
     assert python_calamine.CalamineWorkbook.from_path(built_template).sheet_names == names
 
 
@@ -76,7 +77,10 @@ def test_formats_protection_validation(built_template, profile):
     assert ws.cell(money[5].row, money[5].col).protection.locked is False
     assert ws["A1"].protection.locked is True
     dv = ws.data_validations.dataValidation
-    assert dv and dv[0].type == "decimal" and "万元" in dv[0].error
+    money_dv = next(d for d in dv if d.type == "custom")  # a number with at most 2 decimals
+    assert "万元" in money_dv.error and "最多两位小数" in money_dv.prompt
+    first = str(money_dv.sqref).split()[0]
+    assert money_dv.formula1 == f"AND(ISNUMBER({first}),ROUND({first},2)={first})"
     assert ws.freeze_panes == "C7"
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
     assert ws.sheet_properties.pageSetUpPr.fitToPage is True

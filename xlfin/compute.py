@@ -339,6 +339,32 @@ def as_decimal(v) -> Decimal | None:
     return v if isinstance(v, Decimal) else None
 
 
+def name_writes(book: Book, profile: Profile) -> list[CellWrite]:
+    """The official 科目名称 for every 科目 row of the tables whose name was left blank (the
+    accountant chose the code from the list); a typed name is left as typed (S012 checks it)."""
+    fn = codes.load("functional")
+    out: list[CellWrite] = []
+    for s in profile.tables:
+        t = book.tables.get(s.id)
+        if t is None or not t.present:
+            continue
+        for b in s.blocks:
+            if b.type != "classified":
+                continue
+            for row in t.rows.values():
+                if row.block != b.key or not row.code or row.label or row.source is None:
+                    continue
+                name = fn.name(row.code, book.year)
+                first = min(row.columns.values()) if row.columns else None
+                if name is None or first is None:
+                    continue
+                # the name column is just left of the first amount column
+                out.append(
+                    CellWrite(row.source.sheet, f"{column_letter(first - 1)}{row.line}", value=name)
+                )
+    return out
+
+
 def fill_writes(book: Book, profile: Profile) -> list[CellWrite]:
     """The 说明数据 cells that ``xlfin fill`` writes: the computed columns the profile declares
     (``role = "computed"``) of the comparison block, and of the 类/项 block kept in sync with
@@ -387,6 +413,7 @@ def fill_writes(book: Book, profile: Profile) -> list[CellWrite]:
             else:
                 writes.append(CellWrite(sheet, where, value=int(v), number_format="0"))
     writes.extend(project_rate_writes(book, profile))
+    writes.extend(name_writes(book, profile))
     items_block = next((bl for bl in lay.blocks if bl.spec.key == "items"), None)
     if items_block is None:
         return writes

@@ -35,6 +35,7 @@ class Slot:
     role: str  # input | total | computed
     format: str  # money | int | text | longtext | code | pct | count
     end_col: int | None = None
+    choices: tuple[str, ...] = ()  # a closed field's values (a list in the template)
 
 
 @dataclass
@@ -76,6 +77,12 @@ class SheetLayout:
     project_rows: list[int] = field(default_factory=list)
     grids: list[tuple[int, int, int, int]] = field(default_factory=list)
     wide_cols: dict[int, int] = field(default_factory=dict)
+
+
+LEGEND = (
+    "图例：白底为填写的单元格；灰底为合计（按决算软件导出的数字填写，不是公式，xlfin 校验它与各项之和）；"
+    "绿底为计算结果（由 xlfin fill 或“计算百分比”写入，请勿填写）。"
+)
 
 
 def _value_format(col_format: str, row_unit: str = "万元") -> str:
@@ -126,6 +133,7 @@ def _table_layout(profile: Profile, s: SheetSpec) -> SheetLayout:
     statics.append(Static(1, 1, s.title, "title", 1, width))
     if s.code:
         statics.append(Static(2, width, s.code, "code"))
+    statics.append(Static(2, 1, LEGEND, "legend", None, max(width - 1, 1)))
     statics.append(Static(3, 1, profile.unit_label, "label"))
     unit_end = max(2, width - 2)
     statics.append(Static(3, width, profile.money_label, "label"))
@@ -281,7 +289,10 @@ def _table_layout(profile: Profile, s: SheetSpec) -> SheetLayout:
 
 def _form_layout(s: SheetSpec) -> SheetLayout:
     width = max(4, *(_form_block_width(b) for b in s.blocks))
-    statics = [Static(1, 1, s.title, "title", 1, width)]
+    statics = [
+        Static(1, 1, s.title, "title", 1, width),
+        Static(2, 1, LEGEND, "legend", None, width),
+    ]
     slots: list[Slot] = []
     blocks: list[BlockLayout] = []
     r = 3
@@ -296,7 +307,7 @@ def _form_layout(s: SheetSpec) -> SheetLayout:
             bl.header_top = bl.header_bottom = r - 1
             for f in b.fields:
                 statics.append(Static(r, 1, f.label, "label"))
-                slots.append(Slot(r, 2, "input", f.type, width))
+                slots.append(Slot(r, 2, "input", f.type, width, f.choices))
                 bl.field_pos[f.key] = (r, 2)
                 r += 1
         elif b.type == "list":

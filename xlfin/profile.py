@@ -130,6 +130,7 @@ class FieldSpec:
     key: str
     label: str
     type: str = "text"  # text | longtext | int | money
+    choices: tuple[str, ...] = ()  # a closed field: the template offers these in a list
 
 
 @dataclass(frozen=True)
@@ -404,7 +405,12 @@ def _block(raw: dict, class_codes: tuple[str, ...], year: int) -> BlockSpec:
     if btype == "economic":
         rows = tuple(_economic_rows(economic, year)) + rows
     fields = tuple(
-        FieldSpec(key=f["key"], label=f["label"], type=f.get("type", "text"))
+        FieldSpec(
+            key=f["key"],
+            label=f["label"],
+            type=f.get("type", "text"),
+            choices=tuple(f.get("choices", ())),
+        )
         for f in raw.get("fields", raw.get("columns", []) if btype == "list" else [])
     )
     return BlockSpec(

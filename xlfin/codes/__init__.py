@@ -101,6 +101,13 @@ class CodeList:
             return None
         return c
 
+    def valid_codes(self, year: int) -> list[str]:
+        """Every code of *year* (the imported official list where there is one), in code
+        order: 类 by 类, each followed by its 款 and 项."""
+        imp = self.imported(year)
+        pool = imp._by_code.values() if imp is not None else self._by_code.values()
+        return sorted(c.code for c in pool if imp is not None or c.valid_in(year))
+
     def name(self, code: str, year: int | None = None) -> str | None:
         """The subject name of *code*, or None if unknown."""
         c = self.get(code, year)

@@ -43,6 +43,11 @@ NUMBER_FORMATS = {
 }
 MONEY_ERROR = "请输入数字金额（单位：万元，最多两位小数）。"
 COUNT_ERROR = "请输入整数。"
+MONEY_PROMPT = "单位：万元，最多两位小数；没有发生的填 0。"
+COUNT_PROMPT = "请填写整数；没有发生的填 0。"
+CODE_PROMPT = "从列表中选择科目编码（类 3 位、款 5 位、项 7 位），也可直接输入；科目名称可留空，xlfin fill 会填上。"
+CHOICE_PROMPT = "请从列表中选择。"
+CODES_SHEET = "代码表"
 
 
 def _style_static(ws: Worksheet, st, layout: SheetLayout) -> None:
@@ -51,6 +56,10 @@ def _style_static(ws: Worksheet, st, layout: SheetLayout) -> None:
         cell.font = Font(name=FONT, size=16, bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center")
         ws.row_dimensions[st.row].height = 30
+    elif st.kind == "legend":  # which cells are typed, which are 合计, which computed
+        cell.font = Font(name=FONT, size=9, color="595959")
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+        ws.row_dimensions[st.row].height = 27
     elif st.kind == "subtitle":
         cell.font = Font(name=FONT, size=11)
         cell.alignment = Alignment(horizontal="center")
@@ -68,7 +77,7 @@ def _style_static(ws: Worksheet, st, layout: SheetLayout) -> None:
     else:
         cell.font = Font(name=FONT, size=10, bold=st.text in ("合计", "总计") or "合计" in st.text)
         cell.alignment = Alignment(vertical="center", wrap_text=True)
-    in_grid = st.kind not in ("title", "subtitle", "code") and not (
+    in_grid = st.kind not in ("title", "subtitle", "code", "legend") and not (
         layout.spec.kind == "table" and st.row == 3
     )
     end_row = st.end_row or st.row
@@ -96,7 +105,10 @@ def _style_slot(ws: Worksheet, sl, layout: SheetLayout, validations: dict[str, l
         cell.number_format = SCORE_FORMAT
     cell.font = Font(name=FONT, size=10)
     numeric = sl.format in ("money", "count", "int", "pct")
-    if sl.format == "longtext":
+    if layout.spec.kind == "table" and sl.row == 3:  # 编制单位：the whole name, left-aligned
+        cell.alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
+        ws.row_dimensions[3].height = 30
+    elif sl.format == "longtext":
         cell.alignment = Alignment(vertical="top", wrap_text=True)
         ws.row_dimensions[sl.row].height = 48
     elif numeric:
@@ -113,6 +125,10 @@ def _style_slot(ws: Worksheet, sl, layout: SheetLayout, validations: dict[str, l
             validations["money"].append(cell.coordinate)
         elif sl.format in ("count", "int"):
             validations["count"].append(cell.coordinate)
+        elif sl.format == "code":
+            validations["code"].append(cell.coordinate)
+        if sl.choices:
+            validations.setdefault("choices:" + "\t".join(sl.choices), []).append(cell.coordinate)
     end_col = sl.end_col or sl.col
     if not (layout.spec.kind == "table" and sl.row == 3):
         for c in range(sl.col, end_col + 1):
@@ -141,19 +157,53 @@ def _widths(ws: Worksheet, layout: SheetLayout) -> None:
         ws.column_dimensions[get_column_letter(col)].width = min(max(w, 6), 60)
 
 
-def _validations(ws: Worksheet, validations: dict[str, list[str]]) -> None:
+def _validations(ws: Worksheet, validations: dict[str, list[str]], codes: str | None) -> None:
     if validations["money"]:
+        # a number with at most two decimals: the formula is relative to the first cell and
+        # Excel (and LibreOffice) shift it for every other cell of the range
+        first = validations["money"][0]
         dv = DataValidation(
-            type="decimal",
-            operator="between",
-            formula1="-1000000000",
-            formula2="1000000000",
+            type="custom",
+            formula1=f"AND(ISNUMBER({first}),ROUND({first},2)={first})",
             allow_blank=True,
             showErrorMessage=True,
             errorTitle="金额格式错误",
             error=MONEY_ERROR,
+            showInputMessage=True,
+            promptTitle="金额",
+            prompt=MONEY_PROMPT,
         )
         dv.sqref = MultiCellRange(" ".join(validations["money"]))  # dv.add is quadratic
+        ws.add_data_validation(dv)
+    if validations["code"] and codes:
+        dv = DataValidation(
+            type="list",
+            formula1=codes,
+            allow_blank=True,
+            showErrorMessage=False,  # a code the list lacks (a new 科目) may still be typed
+            showInputMessage=True,
+            promptTitle="科目编码",
+            prompt=CODE_PROMPT,
+        )
+        dv.sqref = MultiCellRange(" ".join(validations["code"]))
+        ws.add_data_validation(dv)
+    for key, cells in validations.items():
+        if not key.startswith("choices:"):
+            continue
+        choices = key.split(":", 1)[1].split("\t")
+        dv = DataValidation(
+            type="list",
+            formula1='"' + ",".join(choices) + '"',
+            allow_blank=True,
+            showErrorMessage=True,
+            errorStyle="warning",  # another value is possible after a confirmation
+            errorTitle="请核对",
+            error="不在列表中，确定要填写这个值吗？",
+            showInputMessage=True,
+            promptTitle="请选择",
+            prompt=CHOICE_PROMPT,
+        )
+        dv.sqref = MultiCellRange(" ".join(cells))
         ws.add_data_validation(dv)
     if validations["count"]:
         dv = DataValidation(
@@ -165,6 +215,9 @@ def _validations(ws: Worksheet, validations: dict[str, list[str]]) -> None:
             showErrorMessage=True,
             errorTitle="数量格式错误",
             error=COUNT_ERROR,
+            showInputMessage=True,
+            promptTitle="数量",
+            prompt=COUNT_PROMPT,
         )
         dv.sqref = MultiCellRange(" ".join(validations["count"]))
         ws.add_data_validation(dv)
@@ -195,11 +248,14 @@ def _print_setup(ws: Worksheet, layout: SheetLayout) -> None:
         ws.row_breaks.append(Break(id=start - 3))
 
 
-def build_sheet(wb: Workbook, profile: Profile, sheet_id: str) -> Worksheet:
-    """Add the sheet *sheet_id* of *profile* to *wb*, fully styled and protected."""
+def build_sheet(
+    wb: Workbook, profile: Profile, sheet_id: str, codes: str | None = None
+) -> Worksheet:
+    """Add the sheet *sheet_id* of *profile* to *wb*, fully styled and protected; *codes* is
+    the range of the 代码表 that 科目编码 cells choose from."""
     layout = sheet_layout(profile, sheet_id)
     ws = wb.create_sheet(layout.spec.name)
-    validations: dict[str, list[str]] = {"money": [], "count": []}
+    validations: dict[str, list[str]] = {"money": [], "count": [], "code": []}
     for top, left, bottom, right in layout.grids:
         for r in range(top, bottom + 1):
             for c in range(left, right + 1):
@@ -209,26 +265,65 @@ def build_sheet(wb: Workbook, profile: Profile, sheet_id: str) -> Worksheet:
     for sl in layout.slots:
         _style_slot(ws, sl, layout, validations)
     _widths(ws, layout)
-    _validations(ws, validations)
+    _validations(ws, validations, codes)
     _print_setup(ws, layout)
+    _legend(ws, layout)
     if layout.freeze:
         ws.freeze_panes = f"{get_column_letter(layout.freeze[1])}{layout.freeze[0]}"
     ws.protection.sheet = True
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
     ws.protection.formatCells = False
+    if any(b.type == "classified" for b in layout.spec.blocks):
+        # room for every 科目: rows may be inserted (and deleted) inside the 科目 blocks; the
+        # reader reads a block down to its 说明 row, so inserted rows are read like the others
+        ws.protection.insertRows = False
+        ws.protection.deleteRows = False
     return ws
+
+
+def _legend(ws: Worksheet, layout: SheetLayout) -> None:
+    """A sheet of 绩效自评表 has its 年度 line where the others have the legend (row 2): its
+    legend is in the page footer."""
+    if layout.spec.kind == "projects":
+        ws.oddFooter.left.text = "白底填写；绿底由 xlfin 计算"
+        ws.oddFooter.left.size = 8
 
 
 def build_workbook(profile: Profile) -> Workbook:
     """A new openpyxl workbook with every sheet of *profile*, in profile order."""
     wb = Workbook()
     wb.remove(wb.active)
+    codes = _codes_sheet(wb, profile)
     for s in profile.sheets:
-        build_sheet(wb, profile, s.id)
+        build_sheet(wb, profile, s.id, codes)
+    wb.move_sheet(CODES_SHEET, offset=len(wb.sheetnames))  # the last tab, hidden
     wb.properties.creator = "xlfin"
     wb.properties.title = profile.title
     return wb
+
+
+def _codes_sheet(wb: Workbook, profile: Profile) -> str | None:
+    """A hidden 代码表 of the year's 支出功能分类 (类/款/项 with names), for the 科目编码
+    lists; its range, or None when the format has no 科目 block."""
+    from xlfin import codes
+
+    if not any(b.type == "classified" for s in profile.sheets for b in s.blocks):
+        return None
+    table = codes.load("functional")
+    entries = table.valid_codes(profile.year)
+    ws = wb.create_sheet(CODES_SHEET)
+    ws.cell(1, 1, "科目编码")
+    ws.cell(1, 2, "科目名称")
+    ws.cell(1, 3, "级次")
+    for r, code in enumerate(entries, 2):
+        ws.cell(r, 1, code).number_format = "@"
+        ws.cell(r, 2, table.name(code, profile.year) or "")
+        ws.cell(r, 3, {3: "类", 5: "款", 7: "项"}.get(len(code), ""))
+    ws.column_dimensions["B"].width = 40
+    ws.sheet_state = "hidden"
+    ws.protection.sheet = True
+    return f"'{CODES_SHEET}'!$A$2:$A${len(entries) + 1}"
 
 
 def save_workbook(wb: Workbook, path: Path) -> None:

@@ -1,0 +1,143 @@
+"""The template accountants fill (#15, in part): 科目编码 lists from a hidden 代码表, closed
+fields as lists, amounts with at most two decimals, input prompts, a legend on each sheet, rows
+that may be inserted in the 科目 blocks (and are read), page numbers, short tables on one page,
+each 绩效自评表 from a new page, scores as 5 and 97."""
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from xlfin.cli import app
+from xlfin.io.reader import read_detected
+from xlfin.layout import LEGEND, sheet_layout
+from xlfin.profile import load_profile
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "samples" / "jcdj_2023.xlsx"
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module", params=[("nmg-2023", 2023), ("mof9", 2025)])
+def built(request, tmp_path_factory):
+    pid, year = request.param
+    path = tmp_path_factory.mktemp("ux") / f"{pid}.xlsx"
+    res = runner.invoke(app, ["template", "--profile", pid, "--year", str(year), "-o", str(path)])
+    assert res.exit_code == 0
+    return load_profile(pid, year), load_workbook(path)
+
+
+def _validated(ws, kind):
+    from openpyxl.utils.cell import get_column_letter, range_boundaries
+
+    cells = set()
+    for dv in ws.data_validations.dataValidation:
+        if dv.type == kind:
+            for rng in dv.sqref.ranges:
+                c1, r1, c2, r2 = range_boundaries(rng.coord)
+                cells |= {
+                    f"{get_column_letter(c)}{r}"
+                    for r in range(r1, r2 + 1)
+                    for c in range(c1, c2 + 1)
+                }
+    return cells
+
+
+def test_every_code_cell_chooses_from_the_years_code_list(built):
+    profile, wb = built
+    codes = wb["代码表"]
+    assert codes.sheet_state == "hidden" and codes["A1"].value == "科目编码"
+    listed = {codes.cell(r, 1).value for r in range(2, codes.max_row + 1)}
+    assert {"201", "20131", "2013101"} <= listed
+    for s in profile.sheets:
+        lay = sheet_layout(profile, s.id)
+        code_cells = {
+            f"{chr(64 + sl.col)}{sl.row}"
+            for sl in lay.slots
+            if sl.format == "code" and sl.col <= 26
+        }
+        if not code_cells:
+            continue
+        ws = wb[s.name]
+        dv = next(
+            d
+            for d in ws.data_validations.dataValidation
+            if d.type == "list" and "代码表" in d.formula1
+        )
+        assert dv.formula1 == f"'代码表'!$A$2:$A${codes.max_row}" and dv.showErrorMessage is False
+        assert code_cells <= _validated(ws, "list"), s.id
+        assert "科目编码" in dv.prompt
+
+
+def test_closed_fields_are_lists(built):
+    profile, wb = built
+    ws = wb["封面"]
+    lists = {str(d.sqref): d for d in ws.data_validations.dataValidation if d.type == "list"}
+    pos = sheet_layout(profile, "COVER").blocks[0].field_pos
+    kind = lists[f"B{pos['dept_kind'][0]}"]
+    assert kind.formula1 == '"部门,单位"' and kind.errorStyle == "warning"
+    nature = lists[f"B{pos['nature'][0]}"]
+    assert nature.formula1.startswith('"财政拨款的行政单位,参照公务员法管理的事业单位,')
+
+
+def test_amounts_take_two_decimals_at_most_and_say_so(built):
+    _profile, wb = built
+    ws = wb["收入支出决算总表"]
+    dv = next(d for d in ws.data_validations.dataValidation if d.type == "custom")
+    first = str(dv.sqref).split()[0]
+    assert dv.formula1 == f"AND(ISNUMBER({first}),ROUND({first},2)={first})"
+    assert dv.prompt == "单位：万元，最多两位小数；没有发生的填 0。" and dv.showInputMessage
+
+
+def test_a_legend_on_each_sheet(built):
+    profile, wb = built
+    for s in profile.sheets:
+        ws = wb[s.name]
+        if s.kind == "projects":
+            assert ws.oddFooter.left.text == "白底填写；绿底由 xlfin 计算"
+        else:
+            assert ws["A2"].value == LEGEND, s.id
+
+
+def test_rows_may_be_inserted_in_the_code_blocks_and_pages_are_numbered(built):
+    profile, wb = built
+    for s in profile.sheets:
+        ws = wb[s.name]
+        has_codes = any(b.type == "classified" for b in s.blocks)
+        assert ws.protection.sheet is True
+        assert ws.protection.insertRows is (not has_codes), s.id  # False: allowed
+        assert ws.oddFooter.center.text == "第 &P 页 共 &N 页"
+    t01 = wb["收入支出决算总表"]
+    assert t01.page_setup.fitToHeight == 1  # its four total rows print with it
+    assert wb["收入决算表"].page_setup.fitToHeight == 0
+    perf = wb["绩效自评"]
+    starts = sheet_layout(profile, "PERF").project_rows
+    assert [b.id for b in perf.row_breaks.brk] == [p - 3 for p in starts[1:]]
+    assert perf.cell(starts[0] + 8, 7).number_format == "General"  # 分值: 5, not 5.00
+
+
+def test_an_inserted_row_is_read_checked_and_named_by_fill(tmp_path):
+    wb = load_workbook(SAMPLE)
+    ws = wb["一般公共预算财政拨款支出决算表"]
+    last = max(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value)
+    ws.insert_rows(last + 1)
+    ws.cell(last + 1, 1).value = "2013202"  # chosen from the list, no name typed
+    ws.cell(last + 1, 3).value = 0
+    ws.cell(last + 1, 4).value = 0
+    ws.cell(last + 1, 5).value = 0
+    src = tmp_path / "inserted.xlsx"
+    wb.save(src)
+    book, found = read_detected(src)
+    row = book.tables["T05"].rows["2013202"]
+    assert row.line == last + 1 and row.amount("total") == Decimal(0)
+    out = tmp_path / "filled.xlsx"
+    assert runner.invoke(app, ["fill", str(src), "-o", str(out)]).exit_code == 0
+    assert (
+        load_workbook(out)["一般公共预算财政拨款支出决算表"].cell(last + 1, 2).value
+        == "一般行政管理事务"
+    )
+    assert (
+        load_workbook(out)["一般公共预算财政拨款支出决算表"].cell(9, 2).value == ws.cell(9, 2).value
+    )
