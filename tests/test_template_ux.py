@@ -141,3 +141,67 @@ def test_an_inserted_row_is_read_checked_and_named_by_fill(tmp_path):
     assert (
         load_workbook(out)["一般公共预算财政拨款支出决算表"].cell(9, 2).value == ws.cell(9, 2).value
     )
+
+
+def test_a_unit_with_60_items_and_8_projects_has_room_for_all(tmp_path):
+    """import sizes each 科目 block and the 绩效自评 sheet to the unit; check, fill and narrate
+    read every row."""
+    import json
+
+    from xlfin import codes
+    from xlfin.rules import run
+
+    data = json.loads((ROOT / "samples" / "jcdj_2023.json").read_text(encoding="utf-8"))
+    fn = codes.load("functional")
+    items = [c for c in fn.valid_codes(2023) if len(c) == 7][:60]
+    rows, sums = [], {}
+    for code in items:
+        for parent in (code[:3], code[:5]):
+            sums[parent] = sums.get(parent, 0) + 1
+    total = len(items)
+    rows.append(
+        {
+            "block": "main",
+            "key": "total",
+            "values": {
+                "total": f"{total}",
+                "basic": f"{total}",
+                "project": "0",
+                "remit": "0",
+                "operating": "0",
+                "subsidy": "0",
+            },
+        }
+    )
+    for code in sorted(set(items) | set(sums)):
+        n = sums.get(code, 1)
+        rows.append(
+            {
+                "block": "main",
+                "code": code,
+                "name": fn.name(code, 2023),
+                "values": {"total": f"{n}", "basic": f"{n}", "project": "0"},
+            }
+        )
+    data["tables"]["T03"] = {"unit_name": data["tables"]["T03"].get("unit_name"), "rows": rows}
+    base = data["projects"][0]
+    data["projects"] = [dict(base, name=f"项目{i}") for i in range(1, 9)]
+    src = tmp_path / "big.json"
+    src.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "big.xlsx"
+    assert runner.invoke(app, ["import", str(src), "-o", str(out)]).exit_code == 0
+    book, found = read_detected(out)
+    t3 = book.tables["T03"]
+    assert sum(1 for r in t3.rows.values() if r.code and len(r.code) == 7) == 60
+    assert [p.get("name") for p in book.projects] == [f"项目{i}" for i in range(1, 9)]
+    tree = [
+        f for f in run(book, found.profile).findings if f.id == "T302" and f.severity == "error"
+    ]
+    assert tree == []
+    filled = tmp_path / "filled.xlsx"
+    assert runner.invoke(app, ["fill", str(out), "-o", str(filled)]).exit_code == 0
+    from xlfin.narrative import narrate
+
+    filled_book, _ = read_detected(filled)
+    text = narrate(filled_book, found.profile)
+    assert text.count("### 项目支出绩效自评表（2023 年度）：项目") == 8
