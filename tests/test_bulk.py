@@ -122,7 +122,7 @@ def test_generated_files_in_both_readers(generated):
         .get_sheet_by_name("收入支出决算总表")
         .to_python()
     )
-    assert rows[2][1] == "测试单位7"
+    assert rows[2][0] == "测试单位7"  # 编制单位 in A3 (its label is the format)
     book = read_book(f, load_profile("nmg-2023", 2024))
     assert book.problems == [] and book.year == 2024
 

@@ -96,12 +96,12 @@ def test_S018_a_second_copy_of_a_table(tmp_path):
 
 def test_P117_unit_line_of_every_table(tmp_path):
     assert findings(hostile.SAMPLE, "P117") == []
-    other = hostile.with_texts(tmp_path / "u.xlsx", {("支出决算表", "B3"): "别的单位"})
+    other = hostile.with_texts(tmp_path / "u.xlsx", {("支出决算表", "A3"): "别的单位"})
     assert findings(other, "P117") == [
         (
             "P117",
             "warning",
-            "支出决算表!B3",
+            "支出决算表!A3",
             "支出决算表的编制单位“别的单位”与封面部门名称“中共阿拉善盟高新技术产业开发区工作委员会"
             "（中共阿左旗乌斯太镇委员会）基层党的建设办公室”不同",
         )

@@ -40,7 +40,10 @@ def test_table_headers(built_template):
     assert ws["A1"].value == "收入支出决算总表"
     assert "A1:F1" in {str(r) for r in ws.merged_cells.ranges}
     assert ws["F2"].value == "公开01表"
-    assert (ws["A3"].value, ws["F3"].value) == ("编制单位：", "金额单位：万元")
+    assert (ws["A3"].value, ws["F3"].value) == (None, "金额单位：万元")  # the name goes in A3
+    assert ws["A3"].number_format == '"编制单位："@' and "A3:E3" in {
+        str(r) for r in ws.merged_cells.ranges
+    }
     assert [ws["A5"].value, ws["B5"].value, ws["C5"].value] == ["项目", "行次", "决算数"]
     assert ws["A6"].value == "栏次" and ws["C6"].value == "1" and ws["F6"].value == "2"
     assert ws["A7"].value == "一、一般公共预算财政拨款收入"

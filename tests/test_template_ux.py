@@ -205,3 +205,20 @@ def test_a_unit_with_60_items_and_8_projects_has_room_for_all(tmp_path):
     filled_book, _ = read_detected(filled)
     text = narrate(filled_book, found.profile)
     assert text.count("### 项目支出绩效自评表（2023 年度）：项目") == 8
+
+
+def test_the_unit_line_is_read_in_the_new_and_the_earlier_layout(tmp_path):
+    from xlfin.io.reader import read_book
+
+    wb = load_workbook(SAMPLE)
+    ws = wb["收入支出决算总表"]
+    ws.unmerge_cells("A3:E3")
+    ws["A3"], ws["B3"] = "编制单位：", "甲局"  # a workbook made from the earlier template
+    wb["支出决算表"]["A3"] = "编制单位：乙局"  # the name typed with its label
+    path = tmp_path / "old.xlsx"
+    wb.save(path)
+    book = read_book(path)
+    assert book.tables["T01"].unit_name.value == "甲局"
+    assert str(book.tables["T01"].unit_name.source) == "收入支出决算总表!B3"
+    assert book.tables["T03"].unit_name.value == "乙局"
+    assert book.tables["T05"].unit_name.value.startswith("中共阿拉善盟")

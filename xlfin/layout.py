@@ -134,10 +134,11 @@ def _table_layout(profile: Profile, s: SheetSpec) -> SheetLayout:
     if s.code:
         statics.append(Static(2, width, s.code, "code"))
     statics.append(Static(2, 1, LEGEND, "legend", None, max(width - 1, 1)))
-    statics.append(Static(3, 1, profile.unit_label, "label"))
-    unit_end = max(2, width - 2)
+    # 编制单位：one line over the table's width, the label shown by the cell's number format
+    # ("编制单位："@), so that the whole name has room however narrow the first columns are
     statics.append(Static(3, width, profile.money_label, "label"))
-    slots.append(Slot(3, 2, "input", "text", unit_end if unit_end > 2 else None))
+    unit_end = max(1, width - 1)
+    slots.append(Slot(3, 1, "input", "unit", unit_end if unit_end > 1 else None))
     header_top = 4
     depth = max(_header_depth(b) for b in s.blocks)
     bottom = header_top + depth - 1
@@ -275,7 +276,7 @@ def _table_layout(profile: Profile, s: SheetSpec) -> SheetLayout:
         lay.grids.append((top, bl.first_col, data_top + nrows - 1, bl.first_col + bl.width - 1))
         if bl.spec.has_codes:
             lay.wide_cols[bl.label_col] = 30
-    lay.unit_name_cell = (3, 2)
+    lay.unit_name_cell = (3, 1)
     lay.header_rows = (header_top, data_top - 1)
     first_value = min(min(bl.value_cols.values()) for bl in blocks if bl.value_cols)
     lay.freeze = (data_top, blocks[0].value_cols and first_value or 2)

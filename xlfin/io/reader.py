@@ -254,7 +254,7 @@ def _read_table(profile: Profile, spec: SheetSpec, grid: SheetGrid) -> Table:
         else:
             _read_fixed(grid, table, bl, dr, dc)
     dr, dc = deltas[0] if deltas else (0, 0)
-    table.unit_name = grid.value(3 + dr, 2 + dc, "text")
+    table.unit_name = _unit_name(grid, profile, 3 + dr, 1 + dc)
     label = grid.text(3 + dr, lay.width + dc)
     if label and "元" in label and "万元" not in label:  # 金额单位：元 — every figure 10,000×
         grid.problem(
@@ -268,6 +268,20 @@ def _read_table(profile: Profile, spec: SheetSpec, grid: SheetGrid) -> Table:
     if spec.note:
         table.note = _read_note(grid, lay, dr, dc)
     return table
+
+
+def _unit_name(grid: SheetGrid, profile: Profile, row: int, col: int) -> Cell:
+    """The 编制单位 of a table: the name typed in the first cell of row 3 (its label is the
+    cell's format); a workbook of the earlier layout has the label there and the name beside
+    it, and a name typed with its label keeps just the name."""
+    cell = grid.value(row, col, "text")
+    label = profile.unit_label.rstrip("：:")
+    text = cell.value.strip() if isinstance(cell.value, str) else ""
+    if text and text.rstrip("：:") == label:
+        return grid.value(row, col + 1, "text")
+    if text.startswith(label):
+        cell.value = text[len(label) :].lstrip("：: ") or None
+    return cell
 
 
 def _detect_split(grid: SheetGrid, bl: BlockLayout, dr: int, dc: int):

@@ -98,9 +98,18 @@ SCORE_COLS = {PROJECT_FUND_COLS["weight"], PROJECT_FUND_COLS["score"]} | {
 }
 
 
-def _style_slot(ws: Worksheet, sl, layout: SheetLayout, validations: dict[str, list[str]]) -> None:
+def _style_slot(
+    ws: Worksheet,
+    sl,
+    layout: SheetLayout,
+    validations: dict[str, list[str]],
+    unit_label: str = "编制单位：",
+) -> None:
     cell = ws.cell(sl.row, sl.col)
-    cell.number_format = NUMBER_FORMATS[sl.format]
+    cell.number_format = NUMBER_FORMATS.get(sl.format, "@")
+    if sl.format == "unit":  # the 编制单位 line: the label is the format's, the name typed
+        cell.number_format = '"' + unit_label + '"@'
+        cell.font = Font(name=FONT, size=10)
     if layout.spec.kind == "projects" and sl.format == "money" and sl.col in SCORE_COLS:
         cell.number_format = SCORE_FORMAT
     cell.font = Font(name=FONT, size=10)
@@ -263,7 +272,7 @@ def build_sheet(
     for st in layout.statics:
         _style_static(ws, st, layout)
     for sl in layout.slots:
-        _style_slot(ws, sl, layout, validations)
+        _style_slot(ws, sl, layout, validations, profile.unit_label)
     _widths(ws, layout)
     _validations(ws, validations, codes)
     _print_setup(ws, layout)
