@@ -3,6 +3,8 @@ fields as lists, amounts with at most two decimals, input prompts, a legend on e
 that may be inserted in the 科目 blocks (and are read), page numbers, short tables on one page,
 each 绩效自评表 from a new page, scores as 5 and 97."""
 
+import re
+import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -222,3 +224,47 @@ def test_the_unit_line_is_read_in_the_new_and_the_earlier_layout(tmp_path):
     assert str(book.tables["T01"].unit_name.source) == "收入支出决算总表!B3"
     assert book.tables["T03"].unit_name.value == "乙局"
     assert book.tables["T05"].unit_name.value.startswith("中共阿拉善盟")
+
+
+@pytest.mark.skipif(
+    not (shutil.which("soffice") and shutil.which("pdftotext")),
+    reason="LibreOffice (soffice) and pdftotext are not installed",
+)
+def test_printed_through_libreoffice_short_tables_keep_their_totals_and_the_unit_line(tmp_path):
+    import subprocess
+
+    src = tmp_path / "sample.xlsx"
+    shutil.copyfile(SAMPLE, src)
+    profile_dir = tmp_path / "lo"
+    subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            f"-env:UserInstallation={profile_dir.as_uri()}",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(src),
+        ],
+        capture_output=True,
+        timeout=600,
+        check=True,
+    )
+    pdf = tmp_path / "sample.pdf"
+    pages = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout.split("\f")
+    flat = ["".join(p.split()) for p in pages]
+    book, found = read_detected(SAMPLE)
+    dept = book.field("COVER.unit", "dept_name")
+    for spec in found.profile.tables:
+        title = "".join(spec.title.split())
+        page = next((p for p in flat if p.startswith(title) or title in p[:80]), None)
+        assert page is not None, spec.title
+        # the whole name, never clipped (a long one wraps beside 金额单位, which pdftotext
+        # puts in between)
+        assert f"编制单位：{dept}" in page.replace("金额单位：万元", ""), spec.title
+        if spec.id == "T01":  # a short table: its 总计 rows on the same page as its title
+            assert page.count("总计") == 2
+        assert re.search(r"第\d+页共\d+页", page), spec.title
