@@ -363,3 +363,28 @@ def test_fill_adds_the_chart_sheet_on_the_notes_cells(tmp_path):
     assert wb2.sheet_names.count("图表") == 1
     with zipfile.ZipFile(again) as z:
         assert len([n for n in z.namelist() if n.startswith("xl/charts/chart")]) == 2
+
+
+@pytest.mark.parametrize(
+    ("base", "profile_id", "year"),
+    [("mof9_2025", "sh-2024", 2025), ("jcdj_2023", "nmg-2024", 2024)],
+)
+def test_every_format_publishes_its_tables(tmp_path, base, profile_id, year):
+    import json
+
+    data = json.loads((ROOT / "samples" / f"{base}.json").read_text(encoding="utf-8"))
+    data["profile"], data["year"] = profile_id, year
+    js = tmp_path / "unit.json"
+    js.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    wb = tmp_path / "unit.xlsx"
+    assert runner.invoke(app, ["import", str(js), "-o", str(wb)]).exit_code == 0
+    out = tmp_path / "公开.docx"
+    assert runner.invoke(app, ["publish", str(wb), "-o", str(out)]).exit_code in (0, 1)
+    doc = Document(str(out))
+    _, profile = _book(wb)
+    titles = [p.text for p in doc.paragraphs]
+    assert [s.title for s in profile.published if s.title in titles] == [
+        s.title for s in profile.published
+    ]
+    grids = [t for t in doc.tables[1:] if t.rows[0].cells[0].text != "项目名称"]
+    assert len(grids) == len(profile.published)
