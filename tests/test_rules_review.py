@@ -663,3 +663,19 @@ def test_S019_money_label_and_S020_sheet_order(tmp_path):
     wb.move_sheet("支出决算表", offset=-1)
     wb.save(tmp_path / "o.xlsx")
     assert found(read_book(tmp_path / "o.xlsx"), "S020") == [("S020", "info", "支出决算表")]
+
+
+def test_P118_a_narrative_that_cannot_be_made_does_not_stop_the_checks(monkeypatch):
+    import xlfin.narrative as narrative
+
+    def broken(book, profile, publish=False):
+        raise ValueError("测试")
+
+    monkeypatch.setattr(narrative, "narrate_traced", broken)
+    book = make({"T01": {"gpb": "1"}})
+    report = run(book, PROFILE)
+    p118 = [f for f in report.findings if f.id == "P118"]
+    assert [(f.severity, f.message[:24]) for f in p118] == [
+        ("warning", "情况说明无法生成（ValueError: 测试）")
+    ]
+    assert any(f.id == "P112" for f in report.findings)  # the other rules ran

@@ -506,8 +506,18 @@ def narrative_asks(ctx: Context) -> Iterator[Finding]:
     rule already reports (表十一's figures, 三公 counts) is reported once, by that rule."""
     from xlfin.narrative import narrate_traced
 
+    try:
+        asks = narrate_traced(ctx.book, ctx.profile).asks
+    except Exception as e:  # never let the text stop the checks: say it, check the rest
+        yield Finding(
+            "P118",
+            "warning",
+            f"情况说明无法生成（{type(e).__name__}: {e}），未能检查其中的【请填写…】；"
+            "其余校验照常进行，请把此信息报告给 xlfin 维护者",
+        )
+        return
     seen: set[str] = set()
-    for a in narrate_traced(ctx.book, ctx.profile).asks:
+    for a in asks:
         if a.source is None or str(a.source) in seen:
             continue
         seen.add(str(a.source))
