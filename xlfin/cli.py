@@ -542,14 +542,16 @@ def _target(path: Path, output: Path | None, in_place: bool, force: bool) -> Pat
     return output
 
 
-def _write_into(workbook: Path, target: Path, in_place: bool, writes: list) -> None:
+def _write_into(
+    workbook: Path, target: Path, in_place: bool, writes: list, fit_rows: bool = False
+) -> None:
     """Apply *writes* to a copy of *workbook* at *target*; in place, back the original up first."""
     from xlfin.io.apply import apply_file
 
     try:
         if in_place:
             err.print(f"已备份原文件：{_backup(workbook)}")
-        apply_file(workbook, target, lambda wb: writes)
+        apply_file(workbook, target, lambda wb: writes, fit_rows)
     except OSError as e:
         cannot_write(target, e)
 
@@ -573,7 +575,7 @@ def fill(
     target = _target(workbook, output, in_place, force)
     writes = fill_writes(book, prof)
     charts = chart_writes(book, prof)
-    _write_into(workbook, target, in_place, writes + charts)
+    _write_into(workbook, target, in_place, writes + charts, fit_rows=True)
     out.print(f"已写入 {len(writes)} 个计算单元格：{target}", soft_wrap=True)
     if charts:
         out.print(f"“{CHART_SHEET}”工作表：图1、图2（随“说明数据”的数字更新）", soft_wrap=True)
