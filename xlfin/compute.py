@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from xlfin import codes
 from xlfin.layout import sheet_layout
-from xlfin.model import Book, Row, Source, column_letter
+from xlfin.model import Book, Cell, Row, Source, column_letter
 from xlfin.profile import Profile, parse_ref
 from xlfin.trace import traced
 from xlfin.writes import CellWrite
@@ -188,6 +188,32 @@ def _where(book: Book, ref: str) -> Source | None:
     return t.where(row, col) if t is not None and t.present else None
 
 
+def ref_cell(book: Book, ref: str) -> tuple[Cell | None, Source | None]:
+    """The cell at *ref* — a form field (``NOTES.performance.gpb_amount``) or a table cell
+    (``T11.sme_total.value``) — and its address, also when it is blank (None, None when the
+    book has neither)."""
+    table_id, row, col = parse_ref(ref)
+    form = book.forms.get(f"{table_id}.{row}")
+    if form is not None:
+        cell = form.get(col)
+        return cell, cell.source if cell is not None else None
+    t = book.tables.get(table_id)
+    if t is None or not t.present:
+        return None, None
+    return t.get_cell(row, col), t.where(row, col)
+
+
+def project_rate_cell(p, key: str) -> Source | None:
+    """The 执行率 cell of fund row *key* (total, fiscal, other) of 绩效自评表 *p*."""
+    from xlfin.layout import PROJECT_FUND_COLS, PROJECT_FUND_ROWS
+
+    if p.source is None:
+        return None
+    top = int("".join(ch for ch in p.source.cell if ch.isdigit()))
+    col = column_letter(PROJECT_FUND_COLS["rate"])
+    return Source(p.source.sheet, f"{col}{top + PROJECT_FUND_ROWS[key]}")
+
+
 def resolve(book: Book, profile: Profile, ref: str, done: dict | None = None) -> Decimal | None:
     """The number at *ref*: a table cell (``T11.sme_total.value``), a form field
     (``NOTES.performance.gpb_amount``) or a figure computed before (``NOTES.<row>.value``, in
@@ -197,14 +223,10 @@ def resolve(book: Book, profile: Profile, ref: str, done: dict | None = None) ->
         return done[row]
     if profile.lacks(ref) is not None:
         return None
-    form = book.forms.get(f"{table_id}.{row}")
     is_form = any(b.key == row and b.type == "form" for b in profile.sheet(table_id).blocks)
-    if form is not None or is_form:
-        cell = (form or {}).get(col)
-        v = cell.value if cell is not None else None
-        if isinstance(v, bool):
-            return None
-        return Decimal(v) if isinstance(v, int | Decimal) else None
+    if f"{table_id}.{row}" in book.forms or is_form:
+        cell, _ = ref_cell(book, ref)
+        return as_decimal(cell.value if cell is not None else None)
     return table_amount(book, ref)
 
 
@@ -306,14 +328,14 @@ def pos_in(notes, block, row_key: str, col: str) -> str | None:
 def project_rate_writes(book: Book, profile: Profile) -> list[CellWrite]:
     """Each 绩效自评表's 执行率 (全年执行数 ÷ 全年预算数), as the text prints it, into the
     form's 执行率 cells; a row whose budget is blank or 0 is left as it is."""
-    from xlfin.layout import PROJECT_FUND_COLS, PROJECT_FUND_ROWS
+    from xlfin.layout import PROJECT_FUND_ROWS
 
     out: list[CellWrite] = []
     for p in book.projects:
-        if p.source is None:
-            continue
-        top = int("".join(ch for ch in p.source.cell if ch.isdigit()))
-        for key, offset in PROJECT_FUND_ROWS.items():
+        for key in PROJECT_FUND_ROWS:
+            where = project_rate_cell(p, key)
+            if where is None:
+                continue
             fund = p.funds.get(key, {})
             executed = fund.get("executed")
             budget = fund.get("annual_budget")
@@ -323,9 +345,8 @@ def project_rate_writes(book: Book, profile: Profile) -> list[CellWrite]:
             )
             if r is None:
                 continue
-            where = f"{column_letter(PROJECT_FUND_COLS['rate'])}{top + offset}"
             out.append(
-                CellWrite(p.source.sheet, where, value=r / HUNDRED, number_format=PCT_FORMAT)
+                CellWrite(where.sheet, where.cell, value=r / HUNDRED, number_format=PCT_FORMAT)
             )
     return out
 

@@ -127,6 +127,10 @@ class Table:
         r = self.rows.get(key)
         return None if r is None else r.cells.get(col)
 
+    def get_cell(self, key: str, col: str) -> Cell | None:
+        r = self.rows.get(key)
+        return None if r is None else r.cells.get(col)
+
     def amount(self, key: str, col: str) -> Decimal | None:
         v = self.get(key, col)
         return v if isinstance(v, Decimal) else None

@@ -67,18 +67,12 @@ def fmt_money(v: Decimal) -> str:
 
 
 def _fmt(value, kind: str) -> str:
-    if value is None or value == "":
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int | Decimal):
-        d = Decimal(value)
-        if kind == "count" or kind == "int":
-            return plain_number(d)
-        if kind == "pct":
-            return f"{q2(d * 100):.2f}%"
-        return fmt_money(d)
-    return str(value)
+    """A cell as its table prints it: money 1,430.98, a rate 29.37%, a count or text as is."""
+    if kind in ("count", "int") or not isinstance(value, int | Decimal) or isinstance(value, bool):
+        return plain_number(value)
+    if kind == "pct":
+        return f"{q2(Decimal(value) * 100):.2f}%"
+    return fmt_money(Decimal(value))
 
 
 def _place(grid: list[list[GridCell | None]], r: int, c: int, cell: GridCell) -> None:

@@ -20,8 +20,10 @@ from xlfin.compute import (
     comparisons,
     derived,
     items,
+    project_rate_cell,
     q2,
     rate,
+    ref_cell,
     table_amount,
 )
 from xlfin.model import Book
@@ -300,16 +302,9 @@ def _blank_input(book: Book, profile: Profile, key: str):
     """The first blank cell among the inputs of a 其他计算结果 figure (None if none is)."""
     spec = next((r for r in profile.sheet("NOTES").block("derived").rows if r.key == key), None)
     for ref in (spec.rate + spec.add) if spec else ():
-        table_id, row, col = ref.split(".")
-        cell = book.forms.get(f"{table_id}.{row}", {}).get(col)
-        if cell is None:
-            t = book.tables.get(table_id)
-            r = t.rows.get(row) if t is not None else None
-            cell = r.cells.get(col) if r is not None else None
-            if cell is None and t is not None and t.where(row, col) is not None:
-                return t.where(row, col)
-        if cell is not None and cell.blank:
-            return cell.source
+        cell, where = ref_cell(book, ref)
+        if (cell is None or cell.blank) and where is not None:
+            return where
     return None
 
 
@@ -325,18 +320,6 @@ def _fields(book: Book, form: str) -> dict:
 def _derived_unit(profile: Profile, key: str) -> str:
     spec = profile.sheet("NOTES").block("derived")
     return next((r.unit for r in spec.rows if r.key == key), "")
-
-
-def project_rate_cell(p, key: str):
-    """The 执行率 cell of fund row *key* of 绩效自评表 *p* (where fill writes it)."""
-    from xlfin.layout import PROJECT_FUND_COLS, PROJECT_FUND_ROWS
-    from xlfin.model import Source, column_letter
-
-    if p.source is None:
-        return None
-    top = int("".join(ch for ch in p.source.cell if ch.isdigit()))
-    col = column_letter(PROJECT_FUND_COLS["rate"])
-    return Source(p.source.sheet, f"{col}{top + PROJECT_FUND_ROWS[key]}")
 
 
 def _count(v) -> int | None:

@@ -179,7 +179,7 @@ def involved_cells(findings, book: Book, profile: Profile) -> dict[str, str]:
     """Every cell whose figure an error involves → the rules that say so: the error's own
     cells, and the 说明数据 cells computed from them (a 本年决算 copied from a table, the
     changes and rates computed from it, a 其他计算结果 figure whose input it is)."""
-    from xlfin.compute import _where
+    from xlfin.compute import _where, ref_cell
 
     notes: dict[str, set[str]] = {}
     for f in findings:
@@ -206,9 +206,7 @@ def involved_cells(findings, book: Book, profile: Profile) -> dict[str, str]:
             for spec in profile.sheet("NOTES").block("derived").rows:
                 why = set()
                 for ref in spec.rate + spec.add:
-                    table_id, row, col = ref.split(".")
-                    form = book.forms.get(f"{table_id}.{row}", {}).get(col)
-                    src = form.source if form is not None else _where(book, ref)
+                    _, src = ref_cell(book, ref)
                     why |= notes.get(str(src), set()) if src is not None else set()
                 at = t.where(spec.key, "value")
                 if why and at is not None:

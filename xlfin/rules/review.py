@@ -414,8 +414,9 @@ def huge_rate(ctx: Context) -> Iterator[Finding]:
     or 上年决算 typed in 元, or of another row. Confirm the base figure."""
     from xlfin.compute import comparisons
 
+    comp = comparisons(ctx.book, ctx.profile)  # once, not once a row
     for spec, row in compare_rows(ctx):
-        c = comparisons(ctx.book, ctx.profile).get(spec.key) if row is not None else None
+        c = comp.get(spec.key) if row is not None else None
         if c is None:
             continue
         for value, base_key, name in (
