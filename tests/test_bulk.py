@@ -17,7 +17,7 @@ from xlfin.interchange import book_to_data, data_to_book
 from xlfin.io.fastxlsx import TemplatePackage
 from xlfin.io.reader import read_book
 from xlfin.io.writer import write_book
-from xlfin.placement import cell_values
+from xlfin.placement import cell_values, fitted_profile
 from xlfin.profile import load_profile
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -428,3 +428,50 @@ def test_a_single_file_check_does_not_import_pandas():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.stdout.strip().splitlines()[-1] == "NO-PANDAS"
+
+
+def test_merge_of_300_units_is_the_cell_by_cell_sum(tmp_path):
+    """300 units (the sample's figures times 1…7, three of them with their projects), merged
+    by the command with two reading processes: every amount of every table is the sum of the
+    units' own, the counts are summed, the units listed in file order, the projects kept."""
+    profile = load_profile("nmg-2023")
+    sample = json.loads((ROOT / "samples" / "jcdj_2023.json").read_text(encoding="utf-8"))
+    folder = tmp_path / "units"
+    folder.mkdir()
+    expected: dict = {}
+    pkg = None
+    for i in range(300):
+        data = json.loads(json.dumps(sample))
+        factor = Decimal(i % 7 + 1)
+        for t in data["tables"].values():
+            for row in t["rows"]:
+                for col, v in row["values"].items():
+                    if isinstance(v, str) and v.replace(".", "", 1).lstrip("-").isdigit():
+                        row["values"][col] = str(Decimal(v) * factor)
+        data["forms"]["COVER.unit"]["dept_name"] = f"单位{i:03d}"
+        for item in data["lists"]["COVER.units"]:
+            item["name"] = f"单位{i:03d}"
+        if i >= 3:
+            data["projects"] = []
+        book = data_to_book(data, profile)
+        for key, v in _money_cells(book).items():
+            expected[key] = expected.get(key, Decimal(0)) + v
+        if pkg is None:
+            fitted = fitted_profile(book, profile)
+            pkg = TemplatePackage(fitted)
+        pkg.write(cell_values(book, fitted), folder / f"{i:03d}.xlsx")
+    out = tmp_path / "汇总.xlsx"
+    res = run("merge", folder, "-o", out, "--jobs", "2")
+    assert res.exit_code == 0, res.output
+    assert "已汇总 300 个单位" in res.output
+    merged = read_book(out, profile)
+    got = _money_cells(merged)
+    derived = ("change", "change_rate", "completion", "share")
+    sums = {k: v for k, v in expected.items() if not (k[0] == "NOTES" and k[2] in derived)}
+    assert len(sums) > 500
+    assert {k: got.get(k) for k in sums} == sums
+    assert merged.field("COVER.unit", "unit_count") == 300
+    names = [u["name"].value for u in merged.lists["COVER.units"]]
+    assert names == [f"单位{i:03d}" for i in range(300)]
+    assert len(merged.projects) == 15
+    assert merged.field("NOTES.sangong", "domestic_batches") == 300 * 13

@@ -37,6 +37,7 @@ def test_sheet_names(profile):
     assert len(set(names)) == len(names)
     assert all(len(n) <= 31 for n in names)
     assert [s.id for s in profile.sheets if s.kind != "table"] == [
+        "FRONT",
         "COVER",
         "OVERVIEW",
         "NOTES",

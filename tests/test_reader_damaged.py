@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from xlfin.cli import app
 from xlfin.io.reader import ReadError, read_book
+from xlfin.io.xlsx import _sheet_parts
 from xlfin.model import Problem
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -166,9 +167,11 @@ def _set_xml_cell(path: Path, sheet_part: str, ref: str, new_cell: str) -> None:
 def test_formula_with_cached_value_is_read(tmp_path):
     path = tmp_path / "f.xlsx"
     shutil.copy(SAMPLE, path)
+    with zipfile.ZipFile(path) as z:
+        part = _sheet_parts(z)[T01]
     _set_xml_cell(
         path,
-        "xl/worksheets/sheet3.xml",
+        part,
         "C31",
         '<c r="C31" t="n"><f>SUM(C7:C14)</f><v>1425.67</v></c>',
     )

@@ -99,6 +99,9 @@ def test_a_legend_on_each_sheet(built):
         ws = wb[s.name]
         if s.kind == "projects":
             assert ws.oddFooter.left.text == "白底填写；绿底由 xlfin 计算"
+        elif s.kind == "cover":  # the printed cover: nothing to type, nothing to explain
+            assert ws["A2"].value is None
+            assert all(c.protection.locked for row in ws.iter_rows() for c in row)
         else:
             assert ws["A2"].value == LEGEND, s.id
 
@@ -110,7 +113,11 @@ def test_rows_may_be_inserted_in_the_code_blocks_and_pages_are_numbered(built):
         has_codes = any(b.type == "classified" for b in s.blocks)
         assert ws.protection.sheet is True
         assert ws.protection.insertRows is (not has_codes), s.id  # False: allowed
-        assert ws.oddFooter.center.text == "第 &P 页 共 &N 页"
+        if s.kind == "cover":  # one page, no page number, as a published cover
+            assert ws.oddFooter.center.text is None and ws.page_setup.fitToHeight == 1
+            assert ws.page_setup.orientation == "portrait"
+        else:
+            assert ws.oddFooter.center.text == "第 &P 页 共 &N 页"
     t01 = wb["收入支出决算总表"]
     assert t01.page_setup.fitToHeight == 1  # its four total rows print with it
     assert wb["收入决算表"].page_setup.fitToHeight == 0

@@ -22,7 +22,7 @@ from xlfin import codes
 from xlfin.compute import table_amount
 from xlfin.errors import UserError
 from xlfin.io.files import workbooks_under  # noqa: F401  (re-exported for the CLI)
-from xlfin.model import Book, Cell, Row, Table
+from xlfin.model import Book, Cell, Row, Table, iter_cells
 from xlfin.profile import Profile, load_profile
 from xlfin.values import decode_text, norm_code, norm_label, parse_amount, parse_text
 
@@ -327,25 +327,82 @@ def _generate_one(job: Job) -> tuple[str, str]:
     return "已生成", reason
 
 
-def index_last_year(folder: Path, profile: Profile) -> dict[str, str]:
-    """Last year's workbooks by unit code and by unit name (code first), each read in its own
-    format (last year's format may not be this year's)."""
-    from xlfin.io.reader import read_detected
+def _cover_labels() -> tuple[set[str], dict[str, str]]:
+    """The 封面 sheet names and the labels of 单位编码/部门名称 in every shipped format (last
+    year's workbook may be in another format than this year's)."""
+    from xlfin.profile import available
 
-    found: dict[str, str] = {}
-    for path in sorted(folder.rglob("*.xlsx")):
-        if path.name.startswith(("~$", ".")):
-            continue
+    sheets: set[str] = set()
+    labels: dict[str, str] = {}
+    for pid in available():
         try:
-            book = read_detected(path)[0]
-        except Exception:
+            cover = load_profile(pid).sheet("COVER")
+        except KeyError:
             continue
-        code = book.field("COVER.unit", "unit_code")
-        name = book.field("COVER.unit", "dept_name")
-        if code:
-            found.setdefault(f"code:{code}", str(path))
-        if name:
-            found.setdefault(f"name:{norm_label(name)}", str(path))
+        sheets.add(norm_label(cover.name))
+        for b in cover.blocks:
+            for f in b.fields:
+                if f.key in ("unit_code", "dept_name"):
+                    labels[norm_label(f.label)] = f.key
+    return sheets, labels
+
+
+def cover_keys(path: str, sheets: set[str], labels: dict[str, str]) -> dict[str, str]:
+    """单位编码 and 部门名称 from the 封面 of the workbook at *path*, reading that sheet only
+    (the value right of each label); empty when the file or the sheet cannot be read."""
+    import python_calamine
+
+    from xlfin.io.xlsx import open_checks
+
+    try:
+        open_checks(Path(path))
+        wb = python_calamine.CalamineWorkbook.from_path(path)
+        name = next((n for n in wb.sheet_names if norm_label(n) in sheets), None)
+        if name is None:
+            return {}
+        rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    except Exception:
+        return {}
+    found: dict[str, str] = {}
+    for row in rows[:60]:
+        for i, v in enumerate(row):
+            key = labels.get(norm_label(v)) if isinstance(v, str) else None
+            if key is None or key in found:
+                continue
+            value = next((x for x in row[i + 1 :] if x not in (None, "")), None)
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            if value is not None and str(value).strip():
+                found[key] = str(value).strip()
+    return found
+
+
+def _cover_keys_job(path: str) -> dict[str, str]:
+    return cover_keys(path, *_LABELS)
+
+
+_LABELS: tuple = ()
+
+
+def _init_indexer() -> None:
+    global _LABELS
+    _LABELS = _cover_labels()
+
+
+def index_last_year(folder: Path, profile: Profile, workers: int = 1) -> dict[str, str]:
+    """Last year's workbooks by unit code and by unit name (code first). Only each file's 封面
+    is read, in *workers* processes: the jobs read the one workbook they need later."""
+    paths = [str(p) for p in sorted(folder.rglob("*.xlsx")) if not p.name.startswith(("~$", "."))]
+    results = dict(run_jobs(paths, _cover_keys_job, _init_indexer, (), workers))
+    found: dict[str, str] = {}
+    for path in paths:  # in file order, whatever order the workers finished in
+        keys = results.get(path)
+        if not isinstance(keys, dict):
+            continue
+        if keys.get("unit_code"):
+            found.setdefault(f"code:{keys['unit_code']}", path)
+        if keys.get("dept_name"):
+            found.setdefault(f"name:{norm_label(keys['dept_name'])}", path)
     return found
 
 
@@ -536,118 +593,201 @@ class MergeError(UserError):
 def merge_books(books: list[Book], profile: Profile, main: int = 0) -> tuple[Book, list[str]]:
     """Consolidate units: every table summed by row key, counts summed, 决算单位构成 listing the
     units, texts from the *main* unit. Returns the book and notes on rows found in only some units."""
-    if not books:
-        raise MergeError("没有要汇总的工作簿 / nothing to merge")
-    years = {b.year for b in books}
-    if len(years) > 1:
-        raise MergeError(
-            f"不能汇总不同年度的工作簿：{'、'.join(map(str, sorted(years)))} / cannot merge different years"
-        )
-    profiles = {b.profile_id for b in books}
-    if len(profiles) > 1:
-        raise MergeError(
-            f"不能汇总不同格式的工作簿：{'、'.join(sorted(profiles))} / cannot merge different formats"
-        )
-    base = books[main]
-    out = Book(profile_id=base.profile_id, year=base.year)
-    notes: list[str] = []
-    text_cols = {"reason", "budget_reason"}
-    for s in profile.sheets:
-        if s.kind not in ("table", "form") or not any(s.id in b.tables for b in books):
-            continue
-        t = Table(
-            id=s.id,
-            sheet=s.name,
-            unit_name=Cell(base.tables[s.id].unit_name.value if s.id in base.tables else None),
-        )
-        if s.id in base.tables:
-            t.note = Cell(base.tables[s.id].note.value)
-        keys: list[str] = []
-        holders: dict[str, int] = {}
-        for b in books:
+    total = Consolidation(profile, main)
+    for b in books:
+        total.add(b)
+    return total.result()
+
+
+def _read_for_merge(job: tuple[str, str | None, int | None]):
+    """A worker's read of one unit for merge: (book, its format id, its year) or the error
+    message (the parent stops with it, naming the file)."""
+    from xlfin.io.reader import read_detected
+
+    path, profile_id, year = job
+    try:
+        book, found = read_detected(path, profile_id, year)
+    except UserError as e:
+        return str(e)
+    for _kind, cell in iter_cells(book):  # addresses are not merged: less to send back
+        cell.source = None
+    return book, found.profile.id, found.profile.year
+
+
+def read_units_in_order(
+    paths: list[Path], profile_id: str | None, year: int | None, workers: int
+) -> Iterable:
+    """Each unit's (path, result of :func:`_read_for_merge`), in the order of *paths*, read
+    by *workers* processes while the caller consumes them (a book can be dropped once used)."""
+    jobs = [(str(p), profile_id, year) for p in paths]
+    if workers <= 1:
+        for p, job in zip(paths, jobs, strict=True):
+            yield p, _read_for_merge(job)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from zip(paths, pool.map(_read_for_merge, jobs, chunksize=4), strict=True)
+
+
+def _is_num(v) -> bool:
+    return isinstance(v, (Decimal, int)) and not isinstance(v, bool)
+
+
+class _Sum:
+    """One column of one row over the units: a sum while every value is a number."""
+
+    __slots__ = ("text", "ok", "dec", "total")
+
+    def __init__(self, first) -> None:
+        self.text = isinstance(first, str)  # a text column: the main unit's text, not a sum
+        self.ok = True
+        self.dec = False
+        self.total = 0
+
+    def add(self, v) -> None:
+        if not self.ok:
+            return
+        if not _is_num(v):
+            self.ok = False
+            return
+        self.dec = self.dec or isinstance(v, Decimal)
+        self.total = self.total + v
+
+
+class Consolidation:
+    """The merge of many units, one book at a time: a book is added and can be dropped, so
+    that 10,000 units need the memory of the result, not of all their workbooks. The same
+    result as summing them all at once (tables by row key, classification rows in code
+    order, forms' numbers summed, texts from the *main* unit, projects in unit order)."""
+
+    TEXT_COLS = frozenset({"reason", "budget_reason"})
+
+    def __init__(self, profile: Profile, main: int = 0) -> None:
+        self.profile = profile
+        self.main = main
+        self.count = 0
+        self.year = None
+        self.profile_id = None
+        self.base: Book | None = None
+        self.sheets = [s for s in profile.sheets if s.kind in ("table", "form")]
+        self.present: set[str] = set()
+        self.keys: dict[str, dict[str, tuple]] = {}  # table → key → (label, code, block)
+        self.holders: dict[tuple[str, str], int] = {}
+        self.sums: dict[tuple[str, str], dict[str, _Sum]] = {}
+        self.form_sums: dict[tuple[str, str], list] = {}  # (form, key) → [total, any Decimal]
+        self.units: list[dict[str, Cell]] = []
+        self.projects: list = []
+
+    def add(self, b: Book) -> None:
+        if self.count == 0:
+            self.year, self.profile_id = b.year, b.profile_id
+        elif b.year != self.year:
+            years = "、".join(map(str, sorted({self.year, b.year})))
+            raise MergeError(f"不能汇总不同年度的工作簿：{years} / cannot merge different years")
+        elif b.profile_id != self.profile_id:
+            ids = "、".join(sorted({self.profile_id, b.profile_id}))
+            raise MergeError(f"不能汇总不同格式的工作簿：{ids} / cannot merge different formats")
+        if self.count == self.main:
+            self.base = b
+        self.count += 1
+        for s in self.sheets:
             src = b.tables.get(s.id)
             if src is None:
                 continue
+            self.present.add(s.id)
+            keys = self.keys.setdefault(s.id, {})
             for key, row in src.rows.items():
-                if key not in holders:
-                    keys.append(key)
-                    holders[key] = 0
+                if key not in keys:
+                    keys[key] = (row.label, row.code, row.block)
+                    self.holders[(s.id, key)] = 0
                 if any(not c.blank for c in row.cells.values()):
-                    holders[key] += 1
-        # classification rows in code order (类, its 款, its 项); fixed rows keep their order
-        keys = [k for k in keys if not k.isdigit()] + sorted(k for k in keys if k.isdigit())
-        for key in keys:
-            rows = [
-                b.tables[s.id].rows[key]
-                for b in books
-                if s.id in b.tables and key in b.tables[s.id].rows
-            ]
-            first = rows[0]
-            merged = Row(key=key, label=first.label, code=first.code, block=first.block)
-            cols = {c for r in rows for c in r.cells}
-            for col in cols:
-                values = [
-                    r.cells[col].value for r in rows if col in r.cells and not r.cells[col].blank
-                ]
-                if not values:
-                    continue
-                if col in text_cols or isinstance(values[0], str):
-                    main_row = base.tables.get(s.id).rows.get(key) if s.id in base.tables else None
-                    v = main_row.get(col) if main_row is not None else None
-                    if v is not None:
-                        merged.cells[col] = Cell(v)
-                    continue
-                if all(isinstance(v, (Decimal, int)) and not isinstance(v, bool) for v in values):
-                    merged.cells[col] = Cell(
-                        sum(values, Decimal(0))
-                        if any(isinstance(v, Decimal) for v in values)
-                        else sum(values)
-                    )
-            t.rows[key] = merged
-            if first.code and 0 < holders.get(key, 0) < len(books):
-                notes.append(
-                    f"{s.name}：科目 {first.code} {first.label} 只在 {holders[key]} 个单位中有数"
-                )
-        out.tables[s.id] = t
-    # forms: numbers summed, texts from the main unit
-    for form, fields in base.forms.items():
-        merged = {}
-        for key, cell in fields.items():
-            if (
-                isinstance(cell.value, (Decimal, int))
-                and not isinstance(cell.value, bool)
-                and form != "COVER.unit"
-            ):
-                values = [b.forms.get(form, {}).get(key) for b in books]
-                nums = [
-                    c.value for c in values if c is not None and isinstance(c.value, (Decimal, int))
-                ]
-                merged[key] = Cell(
-                    sum(nums, Decimal(0))
-                    if any(isinstance(v, Decimal) for v in nums)
-                    else sum(nums)
-                )
-            else:
-                merged[key] = Cell(cell.value)
-        out.forms[form] = merged
-    out.forms.setdefault("COVER.unit", {})["unit_count"] = Cell(len(books))
-    units = []
-    for b in books:
+                    self.holders[(s.id, key)] += 1
+                cols = self.sums.setdefault((s.id, key), {})
+                for col, cell in row.cells.items():
+                    if cell.blank:
+                        if col not in cols:
+                            cols[col] = None  # a column of the row, no value yet
+                        continue
+                    acc = cols.get(col)
+                    if acc is None:
+                        acc = cols[col] = _Sum(cell.value)
+                    acc.add(cell.value)
+        for form, fields in b.forms.items():
+            for key, cell in fields.items():
+                if isinstance(cell.value, (Decimal, int)):
+                    acc = self.form_sums.setdefault((form, key), [0, False])
+                    acc[0] += cell.value
+                    acc[1] = acc[1] or isinstance(cell.value, Decimal)
         for item in b.lists.get("COVER.units") or [
             {
                 "name": Cell(b.field("COVER.unit", "dept_name")),
                 "nature": Cell(b.field("COVER.unit", "nature")),
             }
         ]:
-            units.append({k: Cell(v.value) for k, v in item.items() if k != "seq" and not v.blank})
-    for i, u in enumerate(units, 1):
-        u["seq"] = Cell(i)
-    out.lists["COVER.units"] = [
-        {"seq": u["seq"], **{k: v for k, v in u.items() if k != "seq"}} for u in units
-    ]
-    for key, items in base.lists.items():
-        if key != "COVER.units":
-            out.lists[key] = [{k: Cell(v.value) for k, v in it.items()} for it in items]
-    for b in books:
-        out.projects.extend(b.projects)
-    return out, notes
+            self.units.append(
+                {k: Cell(v.value) for k, v in item.items() if k != "seq" and not v.blank}
+            )
+        self.projects.extend(b.projects)
+
+    def result(self) -> tuple[Book, list[str]]:
+        if self.count == 0:
+            raise MergeError("没有要汇总的工作簿 / nothing to merge")
+        base = self.base
+        if base is None:
+            raise MergeError(f"没有第 {self.main + 1} 个工作簿 / no main unit")
+        out = Book(profile_id=base.profile_id, year=base.year)
+        notes: list[str] = []
+        for s in self.sheets:
+            if s.id not in self.present:
+                continue
+            mine = base.tables.get(s.id)
+            t = Table(
+                id=s.id,
+                sheet=s.name,
+                unit_name=Cell(mine.unit_name.value if mine is not None else None),
+            )
+            if mine is not None:
+                t.note = Cell(mine.note.value)
+            keys = list(self.keys[s.id])
+            # classification rows in code order (类, its 款, its 项); fixed rows keep their order
+            keys = [k for k in keys if not k.isdigit()] + sorted(k for k in keys if k.isdigit())
+            for key in keys:
+                label, code, block = self.keys[s.id][key]
+                merged = Row(key=key, label=label, code=code, block=block)
+                for col, acc in self.sums[(s.id, key)].items():
+                    if acc is None:
+                        continue
+                    if col in self.TEXT_COLS or acc.text:
+                        main_row = mine.rows.get(key) if mine is not None else None
+                        v = main_row.get(col) if main_row is not None else None
+                        if v is not None:
+                            merged.cells[col] = Cell(v)
+                        continue
+                    if acc.ok:
+                        merged.cells[col] = Cell(Decimal(0) + acc.total if acc.dec else acc.total)
+                t.rows[key] = merged
+                held = self.holders.get((s.id, key), 0)
+                if code and 0 < held < self.count:
+                    notes.append(f"{s.name}：科目 {code} {label} 只在 {held} 个单位中有数")
+            out.tables[s.id] = t
+        # forms: numbers summed, texts from the main unit
+        for form, fields in base.forms.items():
+            merged_fields = {}
+            for key, cell in fields.items():
+                if _is_num(cell.value) and form != "COVER.unit":
+                    total, dec = self.form_sums.get((form, key), (0, False))
+                    merged_fields[key] = Cell(Decimal(0) + total if dec else total)
+                else:
+                    merged_fields[key] = Cell(cell.value)
+            out.forms[form] = merged_fields
+        out.forms.setdefault("COVER.unit", {})["unit_count"] = Cell(self.count)
+        units = [dict(u) for u in self.units]
+        for i, u in enumerate(units, 1):
+            u["seq"] = Cell(i)
+        out.lists["COVER.units"] = [
+            {"seq": u["seq"], **{k: v for k, v in u.items() if k != "seq"}} for u in units
+        ]
+        for key, items in base.lists.items():
+            if key != "COVER.units":
+                out.lists[key] = [{k: Cell(v.value) for k, v in it.items()} for it in items]
+        out.projects.extend(self.projects)
+        return out, notes

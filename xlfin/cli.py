@@ -8,10 +8,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.text import Text
 
 from xlfin import __version__
+from xlfin.console import LazyConsole, styled
 from xlfin.io.files import OutputError, check_output
 from xlfin.profile import ProfileError, load_profile
 
@@ -22,8 +21,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console(highlight=False, markup=False)  # text users typed prints as typed
-err = Console(stderr=True, highlight=False, markup=False)
+out = LazyConsole()  # rich only on a terminal; text users typed prints as typed
+err = LazyConsole(stderr=True)
 
 
 # Options shared by several commands.
@@ -66,7 +65,7 @@ def cannot_write(path, error: OSError) -> None:
 def fail(message: str) -> None:
     """Print *message* (Chinese / English) on stderr and exit with code 2 (misuse or
     unreadable input)."""
-    err.print(Text.assemble(("错误", "bold red"), f"：{message}"), soft_wrap=True)
+    err.print(styled(("错误", "bold red"), f"：{message}"), soft_wrap=True)
     raise typer.Exit(2)
 
 
@@ -120,7 +119,7 @@ def _load_book(path: Path, profile: str | None, year: int | None):
     except (ProfileError, ReadError) as e:
         fail(f"{path}：{e}" if not str(e).startswith(str(path)) else str(e))
     if found.note:
-        err.print(Text.assemble(("提示", "yellow"), f"：{found.note}"), soft_wrap=True)
+        err.print(styled(("提示", "yellow"), f"：{found.note}"), soft_wrap=True)
     return found.profile, book
 
 
@@ -281,7 +280,7 @@ def check(
     unreadable = bool(missing_dirs)
     for p in missing_dirs:
         err.print(
-            Text.assemble(f"{p}: ", ("无法读取", "bold red"), "：文件或文件夹不存在"),
+            styled(f"{p}: ", ("无法读取", "bold red"), "：文件或文件夹不存在"),
             soft_wrap=True,
         )
     worst = None
@@ -293,7 +292,7 @@ def check(
         for o in outcomes:
             if o.status == "无法读取":
                 err.print(
-                    Text.assemble(f"{o.file}: ", ("无法读取", "bold red"), f"：{o.reason}"),
+                    styled(f"{o.file}: ", ("无法读取", "bold red"), f"：{o.reason}"),
                     soft_wrap=True,
                 )
                 unreadable = True
@@ -305,14 +304,12 @@ def check(
             try:
                 book, found = read_detected(path, profile, year)
             except (ReadError, ProfileError) as e:
-                err.print(
-                    Text.assemble(f"{path}: ", ("无法读取", "bold red"), f"：{e}"), soft_wrap=True
-                )
+                err.print(styled(f"{path}: ", ("无法读取", "bold red"), f"：{e}"), soft_wrap=True)
                 unreadable = True
                 continue
             if found.note:
                 err.print(
-                    Text.assemble(f"{path}: ", ("提示", "yellow"), f"：{found.note}"),
+                    styled(f"{path}: ", ("提示", "yellow"), f"：{found.note}"),
                     soft_wrap=True,
                 )
             prof = found.profile
@@ -354,7 +351,7 @@ def check(
             # colour only on a terminal (rich: not when piped, not with NO_COLOR); one line a
             # finding, never wrapped inside a number
             out.print(
-                Text.assemble(
+                styled(
                     f"{file}:{where}: {f.id} ",
                     (SEVERITY_CN[f.severity], colour[f.severity]),
                     f" {f.message}",
@@ -387,7 +384,7 @@ def _progress(total: int, what: str):
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=err,
+        console=err.console(),
         transient=False,
         disable=total < 2,
     )
@@ -825,7 +822,7 @@ def generate(
             budgets, budget_notes = read_budgets(budget, prof)
             notes += budget_notes
         out_dir.mkdir(parents=True, exist_ok=True)
-        index = index_last_year(last_year, prof) if last_year is not None else None
+        index = index_last_year(last_year, prof, jobs) if last_year is not None else None
         if last_year is not None and not last_year.is_dir():
             raise BulkError(f"上年文件夹不存在：{last_year}")
     except (ProfileError, BulkError) as e:
@@ -833,7 +830,7 @@ def generate(
     except OSError as e:
         fail(f"无法创建输出文件夹 {out_dir}：{e.strerror or e} / cannot create the folder")
     for n in notes:
-        err.print(Text.assemble(("提示", "yellow"), f"：{n}"), soft_wrap=True)
+        err.print(styled(("提示", "yellow"), f"：{n}"), soft_wrap=True)
     todo, outcomes = plan_generation(rows, out_dir, prof, index, budgets, force)
     bar, advance = _progress(len(todo), "生成")
     with bar:
@@ -879,11 +876,13 @@ def merge(
     force: ForceOpt = False,
     profile: NewProfileOpt = None,
     year: YearOpt = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="并行读取的进程数。")] = 1,
 ) -> None:
     """汇总多个单位的工作簿：各表按行（科目编码）相加，数量相加，列出决算单位构成。"""
-    from xlfin.bulk import MergeError, merge_books
+    import gc
+
+    from xlfin.bulk import Consolidation, MergeError, read_units_in_order
     from xlfin.io.files import workbooks_under
-    from xlfin.io.reader import ReadError, read_detected
     from xlfin.io.writer import write_book
 
     try:
@@ -894,14 +893,6 @@ def merge(
     paths = workbooks_under(files)
     if len(paths) < 2:
         fail("至少需要两个工作簿 / give at least two workbooks")
-    books = []
-    for p in paths:  # each in the format given, or its own (mixed formats are refused below)
-        try:
-            book, found = read_detected(p, profile, year)
-        except (ReadError, ProfileError) as e:
-            fail(f"{p}：{e}")
-        books.append(book)
-        prof = found.profile
     main_index = 0
     if main_unit is not None:
         matches = [i for i, p in enumerate(paths) if p.resolve() == main_unit.resolve()]
@@ -909,16 +900,36 @@ def merge(
             fail(f"--main 指定的工作簿不在汇总范围内：{main_unit} / --main is not among the inputs")
         main_index = matches[0]
     try:
-        merged, notes = merge_books(books, prof, main_index)
         check_output(output, force, paths)
+    except OutputError as e:
+        fail(str(e))
+    total = None
+    bar, advance = _progress(len(paths), "汇总")
+    try:
+        with bar:
+            # each unit in the format given, or its own (mixed formats are refused); read in
+            # parallel, added one by one, in file order
+            for p, read in read_units_in_order(paths, profile, year, max(1, jobs)):
+                if isinstance(read, str):
+                    fail(f"{p}：{read}")
+                book, pid, y = read
+                if total is None:
+                    prof = load_profile(pid, y)
+                    total = Consolidation(prof, main_index)
+                total.add(book)
+                advance()
+        merged, notes = total.result()
+        gc.disable()  # a big workbook is built of millions of acyclic objects
         write_book(merged, prof, output)
-    except (MergeError, OutputError) as e:
+    except MergeError as e:
         fail(str(e))
     except OSError as e:
         cannot_write(output, e)
+    finally:
+        gc.enable()
     for n in notes:
-        err.print(Text.assemble(("提示", "yellow"), f"：{n}"), soft_wrap=True)
-    out.print(f"已汇总 {len(books)} 个单位：{output}", soft_wrap=True)
+        err.print(styled(("提示", "yellow"), f"：{n}"), soft_wrap=True)
+    out.print(f"已汇总 {total.count} 个单位：{output}", soft_wrap=True)
 
 
 addin_app = typer.Typer(

@@ -392,11 +392,14 @@ def fill_writes(book: Book, profile: Profile) -> list[CellWrite]:
     表五 (missing rows appended, what was typed kept). A column's key names the figure it
     holds (``change_rate`` …) and its ``format`` whether it is a rate; a profile without these
     blocks gets no writes."""
+    from xlfin.placement import cover_values
+
+    covers = [CellWrite(sh, a1, value=v or None) for sh, a1, v in cover_values(book, profile)]
     if profile.lacks("NOTES") is not None:
-        return []
+        return covers
     lay = sheet_layout(profile, "NOTES")
     sheet = lay.spec.name
-    writes: list[CellWrite] = []
+    writes: list[CellWrite] = list(covers)
     notes = book.tables.get("NOTES")
 
     def cell(where: str, value: Decimal | None, pct: bool) -> CellWrite:

@@ -42,33 +42,90 @@ def _titles(grid) -> set[str]:
     return out
 
 
-def score(profile: Profile, names: list[str], grids: Mapping[str, list]) -> int:
-    """How well the workbook fits *profile*: its tables found (by sheet name, or by title when
-    no name matches) less its tables missing, so that a format with more tables does not win
-    on a workbook of fewer, nor the other way round."""
+@dataclass(frozen=True)
+class Signature:
+    """What detection looks at in one layout of a format: its tables' names and titles and
+    where the 封面 says the year; *years* are the years that share this layout."""
+
+    id: str
+    years: tuple[int, ...]
+    tables: tuple[tuple[str, str], ...]  # (sheet name, title)
+    cover: tuple[str, str] | None  # (封面 sheet name, 年度 label)
+
+
+def signature(profile: Profile, years: tuple[int, ...] | None = None) -> Signature:
+    cover = None
+    try:
+        sheet = profile.sheet("COVER")
+        label = next((f.label for b in sheet.blocks for f in b.fields if f.key == "year"), None)
+        if label is not None:
+            cover = (sheet.name, label)
+    except KeyError:
+        pass
+    return Signature(
+        profile.id,
+        tuple(years or profile.years),
+        tuple((t.name, t.title) for t in profile.tables),
+        cover,
+    )
+
+
+def signatures() -> list[Signature]:
+    """One signature per layout of every shipped format (years of the same layout together),
+    kept in the cache folder: detection then builds only the profile it finds."""
+    import pickle
+
+    from xlfin.cache import cache_dir, write_atomic
+    from xlfin.profile import shipped_stamp
+
+    folder = cache_dir("profiles")
+    path = folder / f"signatures-{shipped_stamp()}.pickle" if folder else None
+    if path is not None:
+        try:
+            found = pickle.loads(path.read_bytes())
+            if isinstance(found, list) and all(isinstance(x, Signature) for x in found):
+                return found
+        except Exception:  # missing, stale or damaged: rebuilt below
+            pass
+    out = []
+    for pid in available():
+        variants: dict[tuple, list[int]] = {}
+        for y in sorted(load_profile(pid).years):
+            p = load_profile(pid, y)
+            variants.setdefault(tuple((t.name, t.title) for t in p.tables), []).append(y)
+        for years in variants.values():
+            out.append(signature(load_profile(pid, years[0]), tuple(years)))
+    if path is not None:
+        for old in folder.glob("signatures-*.pickle"):
+            try:
+                old.unlink()
+            except OSError:
+                pass
+        write_atomic(path, pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL))
+    return out
+
+
+def score(sig: Signature, names: list[str], grids: Mapping[str, list]) -> int:
+    """How well the workbook fits the layout *sig*: its tables found (by sheet name, or by
+    title when no name matches) less its tables missing, so that a format with more tables
+    does not win on a workbook of fewer, nor the other way round."""
     have = {norm_label(n) for n in names}
-    tables = profile.tables
-    found = sum(1 for t in tables if norm_label(t.name) in have)
+    found = sum(1 for name, _ in sig.tables if norm_label(name) in have)
     if not found and names:  # no sheet name matches at all: look for the titles
         titles = set().union(*(_titles(grids[n]) for n in names))
-        found = sum(1 for t in tables if norm_label(t.title) in titles)
+        found = sum(1 for _, title in sig.tables if norm_label(title) in titles)
     if not found:
         return 0
-    return 2 * found - len(tables)
+    return 2 * found - len(sig.tables)
 
 
-def cover_year(profile: Profile, names: list[str], grids: Mapping[str, list]) -> int | None:
+def cover_year(sig: Signature, names: list[str], grids: Mapping[str, list]) -> int | None:
     """The 年度 typed on the workbook's 封面 (the cell right of the label), if any."""
-    try:
-        cover = profile.sheet("COVER")
-    except KeyError:
+    if sig.cover is None:
         return None
-    label = next(
-        (f.label for b in cover.blocks for f in b.fields if f.key == "year"),
-        None,
-    )
-    name = next((n for n in names if norm_label(n) == norm_label(cover.name)), None)
-    if label is None or name is None:
+    sheet, label = sig.cover
+    name = next((n for n in names if norm_label(n) == norm_label(sheet)), None)
+    if name is None:
         return None
     want = norm_label(label)
     for row in grids[name]:
@@ -107,44 +164,36 @@ def detect(
         base = load_profile(profile_id)
         if year is not None:
             return Detection(load_profile(profile_id, year))
-        found = cover_year(base, names, grids)
+        found = cover_year(signature(base), names, grids)
         return _with_year(base, found, profile_id)
-    scored = []  # (score, id, the years of the best-fitting variant, a profile of them)
-    for pid in available():
-        variants: dict[tuple, list[int]] = {}
-        for y in sorted(load_profile(pid).years):
-            p = load_profile(pid, y)
-            variants.setdefault(tuple((t.name, t.title) for t in p.tables), []).append(y)
-        best = None
-        for years in variants.values():
-            p = load_profile(pid, years[0])
-            s = score(p, names, grids)
-            if s > 0 and (best is None or s > best[0]):
-                best = (s, pid, tuple(years), p)
-        if best:
-            scored.append(best)
-    if not scored:
+    best: dict[str, tuple[int, Signature]] = {}  # per format, its best-fitting layout
+    for sig in signatures():
+        s = score(sig, names, grids)
+        if s > 0 and (sig.id not in best or s > best[sig.id][0]):
+            best[sig.id] = (s, sig)
+    if not best:
         raise DetectError(
             "工作簿中找不到任何一张决算公开表（已知格式："
             f"{'、'.join(available())}），请确认使用的是 xlfin 模板；命令行可用 --profile 指定格式"
             " / no table of a known profile found"
         )
-    top_score = max(s for s, _, _, _ in scored)
-    top = [x for x in scored if x[0] == top_score]
+    top_score = max(s for s, _ in best.values())
+    top = [sig for s, sig in best.values() if s == top_score]
     if len(top) > 1:
         # the cover year may settle it: formats of other years drop out
-        fitting = [x for x in top if cover_year(x[3], names, grids) in x[2]]
+        fitting = [sig for sig in top if cover_year(sig, names, grids) in sig.years]
         if len(fitting) == 1:
             top = fitting
     if len(top) > 1:
         raise DetectError(
-            f"工作簿同时符合多种格式：{'、'.join(x[1] for x in top)}；命令行请用 --profile 指定其中一种"
+            f"工作簿同时符合多种格式：{'、'.join(sig.id for sig in top)}；命令行请用 --profile 指定其中一种"
             " / the workbook fits several profiles, use --profile"
         )
-    _, pid, years, p = top[0]
+    sig = top[0]
     if year is not None:
-        return Detection(load_profile(pid, year))
-    return _with_year(p, cover_year(p, names, grids), pid, years)
+        return Detection(load_profile(sig.id, year))
+    p = load_profile(sig.id, sig.years[0])
+    return _with_year(p, cover_year(sig, names, grids), sig.id, sig.years)
 
 
 def _with_year(

@@ -77,6 +77,8 @@ class SheetLayout:
     project_rows: list[int] = field(default_factory=list)
     grids: list[tuple[int, int, int, int]] = field(default_factory=list)
     wide_cols: dict[int, int] = field(default_factory=dict)
+    cover_title: tuple[int, int] | None = None  # a printed cover's title cell
+    heights: dict[int, float] = field(default_factory=dict)  # row → points, where fixed
 
 
 LEGEND = (
@@ -521,4 +523,39 @@ def _compute_layout(profile: Profile, sheet_id: str) -> SheetLayout:
         return _table_layout(profile, s)
     if s.kind == "projects":
         return _projects_layout(s, profile.year)
+    if s.kind == "cover":
+        return _cover_layout(s)
     return _form_layout(s)
+
+
+COVER_WIDTH = 6
+COVER_TITLE_ROW = 8
+COVER_LINES_TOP = 14
+
+
+def _cover_layout(s: SheetSpec) -> SheetLayout:
+    """A printed cover, one portrait page: the title (the profile's, its fields filled in)
+    large in the upper third, then one “label：value” line per field of its form block. Every
+    value cell is computed (written from the form the profile names), none is typed."""
+    statics: list[Static] = []
+    slots = [Slot(COVER_TITLE_ROW, 1, "computed", "cover_title", COVER_WIDTH)]
+    blocks = []
+    heights = {r: 30.0 for r in range(1, COVER_TITLE_ROW)}
+    heights[COVER_TITLE_ROW] = 96.0
+    for r in range(COVER_TITLE_ROW + 1, COVER_LINES_TOP):
+        heights[r] = 30.0
+    r = COVER_LINES_TOP
+    for b in s.blocks:
+        bl = BlockLayout(spec=b, first_col=2, width=COVER_WIDTH - 1, label_col=2)
+        for f in b.fields:
+            statics.append(Static(r, 2, f"{f.label}：", "cover_label"))
+            slots.append(Slot(r, 3, "computed", "cover_line", COVER_WIDTH))
+            bl.field_pos[f.key] = (r, 3)
+            heights[r] = 42.0
+            r += 1
+        blocks.append(bl)
+    lay = SheetLayout(spec=s, width=COVER_WIDTH, blocks=blocks, statics=statics, slots=slots)
+    lay.cover_title = (COVER_TITLE_ROW, 1)
+    lay.wide_cols = {1: 6, 2: 16, **{c: 16 for c in range(3, COVER_WIDTH + 1)}}
+    lay.heights = heights
+    return lay

@@ -159,4 +159,45 @@ def cell_values(book: Book, profile: Profile) -> list[tuple[str, str, object]]:
                             row.label,
                         )
                     )
+    out.extend((sheet, cell, v) for sheet, cell, v in cover_values(book, profile) if v)
     return out
+
+
+def _cover_text(v) -> str:
+    if v is None:
+        return ""
+    if hasattr(v, "strftime"):  # a date typed as a date
+        return f"{v.year} 年 {v.month} 月"
+    return str(v).strip()
+
+
+def cover_values(book: Book, profile: Profile) -> list[tuple[str, str, str]]:
+    """(sheet, A1, text) of every cell of the printed covers (sheets of kind ``cover``): the
+    title with the fields of the form ``[semantics] front_cover`` filled in, and each line's
+    value from that form; "" where the form's field is blank. User text stays text."""
+    import re
+
+    ref = dict(profile.semantics).get("front_cover")
+    covers = [s for s in profile.sheets if s.kind == "cover"]
+    if not ref or not covers:
+        return []
+    fields = book.forms.get(ref, {})
+
+    def value(key: str) -> str:
+        cell = fields.get(key)
+        return _cover_text(cell.value if cell is not None else None)
+
+    out = []
+    for s in covers:
+        lay = sheet_layout(profile, s.id)
+        if lay.cover_title:
+            title = re.sub(r"\{(\w+)\}", lambda m: value(m.group(1)), s.title)
+            out.append((s.name, _a1(*lay.cover_title), title))
+        for bl in lay.blocks:
+            for key, pos in bl.field_pos.items():
+                out.append((s.name, _a1(*pos), value(key)))
+    return out
+
+
+def _a1(row: int, col: int) -> str:
+    return f"{column_letter(col)}{row}"

@@ -557,7 +557,61 @@ def load_profile(profile_id: str, year: int | None = None) -> Profile:
             if key not in raw:
                 raise ProfileError(f"格式文件 {path} 缺少 {key} / profile file lacks {key}")
         return profile_from_raw(raw, year)
-    return profile_from_raw(_raw_profile(profile_id), year)
+    return _shipped(profile_id, year)
+
+
+def _stamp() -> str:
+    """What a shipped profile is built from: xlfin's version, the format files, the shipped
+    code lists and the official lists the user imported (names, sizes, times)."""
+    import hashlib
+
+    from xlfin import __version__
+
+    parts = [__version__]
+    folders = [PROFILES, Path(codes.__file__).parent, codes.user_dir()]
+    for folder in folders:
+        try:
+            entries = sorted(folder.iterdir())
+        except OSError:
+            continue
+        for f in entries:
+            if f.suffix in (".toml", ".csv", ".json"):
+                st = f.stat()
+                parts.append(f"{f}:{st.st_size}:{st.st_mtime_ns}")
+    return hashlib.sha1("\n".join(parts).encode()).hexdigest()[:16]
+
+
+@cache
+def shipped_stamp() -> str:
+    """:func:`_stamp`, once a process: the key of everything cached from the shipped formats."""
+    return _stamp()
+
+
+def _shipped(profile_id: str, year: int | None) -> Profile:
+    """A shipped profile, built once and kept in the cache folder: parsing the TOML of every
+    format takes longer than a whole check, and format detection looks at all of them."""
+    import pickle
+
+    from xlfin.cache import cache_dir, write_atomic
+
+    folder = cache_dir("profiles")
+    if folder is None:
+        return profile_from_raw(_raw_profile(profile_id), year)
+    path = folder / f"{profile_id}-{year or 0}-{shipped_stamp()}.pickle"
+    try:
+        p = pickle.loads(path.read_bytes())
+        if isinstance(p, Profile) and p.id == profile_id:
+            return p
+    except Exception:  # missing, stale or damaged: rebuilt below
+        pass
+    p = profile_from_raw(_raw_profile(profile_id), year)
+    for old in folder.glob(f"{profile_id}-{year or 0}-*.pickle"):  # of an earlier version
+        try:
+            old.unlink()
+        except OSError:
+            pass
+    write_atomic(path, pickle.dumps(p, protocol=pickle.HIGHEST_PROTOCOL))
+    return p
 
 
 def _for_year(raw: dict, year: int) -> dict:

@@ -293,6 +293,9 @@ class XwBook:
         """Apply writes: values in row blocks, one call each; formats, fills, notes per cell;
         with the protection of every sheet written lifted and restored around them."""
         app = self.book.app
+        names = {s.name for s in self.book.sheets}  # a sheet the workbook lacks (公开封面 of an
+        # older workbook) is skipped, as the file writer does
+        writes = [w for w in writes if not (isinstance(w, CellWrite) and w.sheet not in names)]
         touched = list(dict.fromkeys(w.sheet for w in writes if isinstance(w, CellWrite)))
         structure = any(isinstance(w, SheetWrite) for w in writes)
         with (

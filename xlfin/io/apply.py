@@ -160,46 +160,9 @@ def apply_file(source: Path, target: Path, writes_for, fit_rows: bool = False) -
     atomic_write(Path(target), save)
 
 
-LINE_HEIGHT = 14.5  # points per line of 10-point text
-DEFAULT_WIDTH = 8.43  # Excel's default column width, in characters
-
-
 def fit_text_rows(wb) -> None:
     """Give each row whose wrapped texts need more lines than it shows the height for them
-    (Excel and LibreOffice do not autofit a stored row on opening, so a long 变动原因 would print
-    over the next rows). Only ever makes a row taller; a merged cell counts its whole width."""
-    import math
+    (:mod:`xlfin.io.rowfit`)."""
+    from xlfin.io.rowfit import fit_workbook
 
-    from openpyxl.utils import get_column_letter
-
-    from xlfin.values import display_width
-
-    for ws in wb.worksheets:
-        if ws.sheet_state != "visible":
-            continue
-        spans = {}
-        for rng in ws.merged_cells.ranges:
-            spans[(rng.min_row, rng.min_col)] = (
-                rng.min_col,
-                rng.max_col,
-                rng.max_row - rng.min_row + 1,
-            )
-
-        def width(col: int, ws=ws) -> float:
-            w = ws.column_dimensions[get_column_letter(col)].width
-            return w if w else DEFAULT_WIDTH
-
-        need: dict[int, float] = {}
-        for cell in list(ws._cells.values()):
-            v = cell.value
-            if not isinstance(v, str) or not v or not (cell.alignment and cell.alignment.wrap_text):
-                continue
-            first, last, rows = spans.get((cell.row, cell.column), (cell.column, cell.column, 1))
-            room = max(1, int(sum(width(c) for c in range(first, last + 1)) * 0.95))
-            lines = sum(max(1, math.ceil(display_width(part) / room)) for part in v.split("\n"))
-            if lines > rows:
-                need[cell.row] = max(need.get(cell.row, 0), LINE_HEIGHT * lines / rows)
-        for row, height in need.items():
-            current = ws.row_dimensions[row].height or 15
-            if height > current:
-                ws.row_dimensions[row].height = round(height, 1)
+    fit_workbook(wb)

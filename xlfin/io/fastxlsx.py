@@ -22,13 +22,26 @@ from openpyxl.xml import LXML
 
 from xlfin.io.cells import clean_text
 from xlfin.io.files import atomic_write, normalize_xlsx, write_package
+from xlfin.io.rowfit import geometry_of, raised_rows
 from xlfin.io.template import build_workbook
 from xlfin.io.xlsx import _sheet_parts
+from xlfin.model import parse_cell
 from xlfin.profile import Profile
 
 # An empty styled cell as openpyxl writes it: "<c … />" with the standard library's writer,
 # "<c …></c>" with lxml (openpyxl uses lxml when it is installed).
 _EMPTY = re.compile(r'<c r="([A-Z]+[0-9]+)" s="([0-9]+)" t="n"(?: />|></c>)')
+
+
+_ROW = re.compile(r'<row r="([0-9]+)"(?: ht="[^"]*" customHeight="1")?')
+
+
+def _row_xml(m: re.Match, raised: dict[int, float]) -> str:
+    """A row start tag with the height *raised* gives it, as openpyxl writes one."""
+    row = int(m.group(1))
+    if row not in raised:
+        return m.group(0)
+    return f'<row r="{row}" ht="{safe_string(raised[row])}" customHeight="1"'
 
 
 class NotFast(Exception):
@@ -56,7 +69,10 @@ class TemplatePackage:
 
     def __init__(self, profile: Profile):
         buf = io.BytesIO()
-        build_workbook(profile).save(buf)
+        wb = build_workbook(profile)
+        # what decides row heights, for values with long wrapped texts (as write_book fits them)
+        self.geometry = {ws.title: geometry_of(ws) for ws in wb.worksheets}
+        wb.save(buf)
         fd, name = tempfile.mkstemp(suffix=".xlsx")
         os.close(fd)
         try:
@@ -95,6 +111,11 @@ class TemplatePackage:
                 raise NotFast(
                     f"{sheet}: cells not in the template: {sorted(set(cells) - done)[:5]}"
                 )
+            raised = raised_rows(
+                self.geometry[sheet], ((*parse_cell(ref), v) for ref, v in cells.items())
+            )
+            if raised:
+                xml = _ROW.sub(lambda m, raised=raised: _row_xml(m, raised), xml)
             items[i] = (part, xml.encode("utf-8"))
         return items
 

@@ -928,6 +928,8 @@ def read_grids(
             " / no table of the profile found"
         )
     for spec in profile.sheets:
+        if spec.kind == "cover":  # printed only: its cells repeat the 封面's, nothing to read
+            continue
         if spec.id not in matched:
             book.problems.append(
                 Problem("missing_sheet", spec.name, None, "", spec.name, f"缺少工作表“{spec.name}”")

@@ -11,6 +11,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from xlfin.io.cells import put
+from xlfin.io.rowfit import fit_workbook
 from xlfin.io.template import build_workbook, save_workbook
 from xlfin.model import Book
 from xlfin.placement import cell_values, fitted_profile
@@ -32,4 +33,5 @@ def write_book(book: Book, profile: Profile, path: Path) -> None:
     fitted = fitted_profile(book, profile)
     wb = build_workbook(fitted)
     fill_workbook(wb, book, fitted)
+    fit_workbook(wb)  # long wrapped texts get their rows' height (the fast writer does the same)
     save_workbook(wb, Path(path))

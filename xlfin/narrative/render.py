@@ -66,32 +66,13 @@ def count(x) -> str:
 
 def _bytecode_cache():
     """Compiled templates kept between runs (compiling them all takes about 0.25 s, more than
-    a whole check): in ``XLFIN_CACHE_DIR`` or the user's cache folder; none when it cannot be
-    written (a read-only home still works, only slower)."""
-    import os
-    import sys
-    from pathlib import Path
-
+    a whole check); none when the cache folder cannot be written."""
     from jinja2 import FileSystemBytecodeCache
 
-    base = os.environ.get("XLFIN_CACHE_DIR")
-    if base:
-        folder = Path(base)
-    elif sys.platform == "win32":
-        folder = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local")) / "xlfin"
-    elif sys.platform == "darwin":
-        folder = Path.home() / "Library" / "Caches" / "xlfin"
-    else:
-        folder = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "xlfin"
-    folder = folder / "templates"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        probe = folder / ".probe"
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError:
-        return None
-    return FileSystemBytecodeCache(str(folder), "xlfin-%s.cache")
+    from xlfin.cache import cache_dir
+
+    folder = cache_dir("templates")
+    return None if folder is None else FileSystemBytecodeCache(str(folder), "xlfin-%s.cache")
 
 
 @cache
