@@ -17,7 +17,7 @@ from xlfin.interchange import book_to_data, data_to_book
 from xlfin.io.fastxlsx import TemplatePackage
 from xlfin.io.reader import read_book
 from xlfin.io.writer import write_book
-from xlfin.placement import cell_values, fitted_profile
+from xlfin.placement import cell_values, fitted_profile, page_header
 from xlfin.profile import load_profile
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -230,10 +230,17 @@ def test_fast_writer_is_byte_identical_to_openpyxl(tmp_path):
             last if i else None,
             {"grand_total": Decimal("12.5"), "2013101": Decimal("3")},
         )
-        pkg.write(cell_values(book, profile), tmp_path / f"fast{i}.xlsx")
+        pkg.write(
+            cell_values(book, profile), tmp_path / f"fast{i}.xlsx", page_header(book, profile)
+        )
         assert (tmp_path / f"fast{i}.xlsx").read_bytes() == (
             tmp_path / f"slow{i}.xlsx"
         ).read_bytes()
+    # the unit's name in every page header but the cover's, an & in it printed as it is
+    wb = load_workbook(tmp_path / "fast0.xlsx")
+    assert wb["收入支出决算总表"].oddHeader.right.text == "编制单位：A&&B <单位>"
+    assert wb["绩效自评"].oddHeader.right.text == "编制单位：A&&B <单位>"
+    assert wb["公开封面"].oddHeader.right.text is None
 
 
 def test_check_folder_with_a_corrupt_file(tmp_path):

@@ -134,7 +134,7 @@ def test_fill_misuse(tmp_path):
 
 
 def test_fill_gives_long_wrapped_texts_the_row_height_they_need(tmp_path):
-    """A 变动原因 of 31 characters in a 16-wide column takes 5 lines: its row gets 5 × 14.5
+    """A 变动原因 of 31 characters in a 20-wide column takes 4 lines: its row gets 4 × 14.5
     points, so that it prints without running over the next rows; other rows keep theirs."""
     out, typed = tmp_path / "filled.xlsx", tmp_path / "typed.xlsx"
     wb = load_workbook(SAMPLE)  # as typed in Excel: the row keeps the template's height
@@ -142,8 +142,8 @@ def test_fill_gives_long_wrapped_texts_the_row_height_they_need(tmp_path):
     wb.save(typed)
     assert run("fill", typed, "-o", out).exit_code == 0
     before, after = load_workbook(typed)["说明数据"], load_workbook(out)["说明数据"]
-    assert len(after["L5"].value) == 31 and after.column_dimensions["L"].width == 16
-    assert (before.row_dimensions[5].height, after.row_dimensions[5].height) == (None, 72.5)
+    assert len(after["L5"].value) == 31 and after.column_dimensions["L"].width == 20
+    assert (before.row_dimensions[5].height, after.row_dimensions[5].height) == (None, 58.0)
     # the sample, written by xlfin from its data, has the height already
-    assert load_workbook(SAMPLE)["说明数据"].row_dimensions[5].height == 72.5
+    assert load_workbook(SAMPLE)["说明数据"].row_dimensions[5].height == 58.0
     assert after.row_dimensions[7].height is None  # no long text there

@@ -233,6 +233,76 @@ def test_the_unit_line_is_read_in_the_new_and_the_earlier_layout(tmp_path):
     assert book.tables["T05"].unit_name.value.startswith("中共阿拉善盟")
 
 
+DEPT = "中共阿拉善盟高新技术产业开发区工作委员会（中共阿左旗乌斯太镇委员会）基层党的建设办公室"
+
+
+def test_the_printed_cover_repeats_the_cover_form(tmp_path):
+    """公开封面: the published cover's title and lines, written from the 封面 form by import
+    (the sample is written from its data) and again by fill after the form changed; nothing
+    on it is typed or read, and a workbook of the earlier layout without it reads as before."""
+    ws = load_workbook(SAMPLE)["公开封面"]
+    assert load_workbook(SAMPLE).sheetnames[0] == "公开封面"
+    assert ws["A8"].value == f"2023 年度{DEPT}部门决算公开"
+    lines = [(ws.cell(r, 2).value, ws.cell(r, 3).value) for r in range(14, 18)]
+    assert lines == [
+        ("部门名称：", DEPT),
+        ("单位负责人：", "魏治华"),
+        ("编制人：", "聂鹏"),
+        ("报送日期：", "2024年10月"),
+    ]
+    assert ws["A8"].font.size == 24 and ws["A8"].fill.fgColor.rgb in (None, "00000000")
+    # the form changes: fill writes the cover again; a typed “=” stays text
+    wb = load_workbook(SAMPLE)
+    form = wb["封面"]
+    row = next(r for r in range(1, 40) if form.cell(r, 1).value == "单位负责人")
+    form.cell(row, 2).value = "=HYPERLINK(1)"
+    form.cell(row, 2).data_type = "s"  # typed as text ('=HYPERLINK(1) in Excel)
+    changed = tmp_path / "changed.xlsx"
+    wb.save(changed)
+    out = tmp_path / "filled.xlsx"
+    assert runner.invoke(app, ["fill", str(changed), "-o", str(out)]).exit_code == 0
+    cell = load_workbook(out)["公开封面"]["C15"]
+    assert (cell.value, cell.data_type) == ("=HYPERLINK(1)", "s")
+    # the unit's name heads every printed page but the cover's (import wrote it, fill too)
+    for path in (SAMPLE, out):
+        filled = load_workbook(path)
+        assert filled["收入支出决算总表"].oddHeader.right.text == f"编制单位：{DEPT}"
+        assert filled["绩效自评"].oddHeader.right.text == f"编制单位：{DEPT}"
+        assert filled["公开封面"].oddHeader.right.text is None
+    # without the cover sheet (a workbook of the earlier layout): the same problems, and fill
+    # writes the rest
+    wb = load_workbook(SAMPLE)
+    wb.remove(wb["公开封面"])
+    old = tmp_path / "old.xlsx"
+    wb.save(old)
+    assert read_detected(old)[0].problems == read_detected(SAMPLE)[0].problems
+    assert runner.invoke(app, ["fill", str(old), "-o", str(tmp_path / "o.xlsx")]).exit_code == 0
+
+
+def test_wrapped_headers_and_labels_have_the_height_they_need(built):
+    """Every wrapping text of the blank template fits its rows (表四's 政府性基金预算财政拨款
+    was drawn over the 栏次 numbers): the rows a cell spans are at least its lines high."""
+    import math
+
+    from xlfin.io.rowfit import LINE_HEIGHT, geometry_of
+    from xlfin.values import display_width
+
+    profile, wb = built
+    checked = 0
+    for s in profile.sheets:
+        ws = wb[s.name]
+        g = geometry_of(ws)
+        for (row, col), cell in ws._cells.items():
+            if (row, col) not in g.wrapped or not isinstance(cell.value, str) or row < 3:
+                continue
+            room, rows = g.room(row, col)
+            lines = math.ceil(display_width(cell.value) / room)
+            height = sum(g.heights.get(r, 15) for r in range(row, row + rows))
+            assert height >= LINE_HEIGHT * lines - 0.05, (s.name, cell.coordinate, cell.value)
+            checked += 1
+    assert checked > 100
+
+
 @pytest.mark.skipif(
     not (shutil.which("soffice") and shutil.which("pdftotext")),
     reason="LibreOffice (soffice) and pdftotext are not installed",
@@ -265,6 +335,11 @@ def test_printed_through_libreoffice_short_tables_keep_their_totals_and_the_unit
     flat = ["".join(p.split()) for p in pages]
     book, found = read_detected(SAMPLE)
     dept = book.field("COVER.unit", "dept_name")
+    # the first page is the published cover, alone, without a page number
+    assert (
+        flat[0]
+        == f"2023年度{dept}部门决算公开部门名称：{dept}单位负责人：魏治华编制人：聂鹏报送日期：2024年10月"
+    )
     for spec in found.profile.tables:
         title = "".join(spec.title.split())
         page = next((p for p in flat if p.startswith(title) or title in p[:80]), None)

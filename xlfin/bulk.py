@@ -306,7 +306,7 @@ def _generate_one(job: Job) -> tuple[str, str]:
     from xlfin.io.fastxlsx import NotFast
     from xlfin.io.reader import read_detected
     from xlfin.io.writer import write_book
-    from xlfin.placement import cell_values, fitted_profile
+    from xlfin.placement import cell_values, fitted_profile, page_header
 
     profile = _PROFILE
     try:  # last year's workbook in its own format (a format may change between years)
@@ -321,7 +321,7 @@ def _generate_one(job: Job) -> tuple[str, str]:
         fitted = fitted_profile(book, profile)
         if fitted != profile:
             raise NotFast("rows to add")
-        _PACKAGE.write(cell_values(book, profile), Path(job.path))
+        _PACKAGE.write(cell_values(book, profile), Path(job.path), page_header(book, profile))
     except NotFast:
         write_book(book, profile, Path(job.path))
     return "已生成", reason

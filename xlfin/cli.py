@@ -566,13 +566,16 @@ def fill(
 ) -> None:
     """计算百分比：把增减额、增减率、完成预算%、占比和本年决算数写入“说明数据”，并加入“图表”工作表（图1、图2），其余内容保持不变。"""
     from xlfin.compute import fill_writes
+    from xlfin.placement import page_header
     from xlfin.publication import CHART_SHEET, chart_writes
 
     prof, book = _load_book(workbook, profile, year)
     target = _target(workbook, output, in_place, force)
     writes = fill_writes(book, prof)
     charts = chart_writes(book, prof)
-    _write_into(workbook, target, in_place, writes + charts, fit_rows=True)
+    header = page_header(book, prof)  # the unit's name at the top of every printed page
+    extra = charts + ([header] if header is not None else [])
+    _write_into(workbook, target, in_place, writes + extra, fit_rows=True)
     out.print(f"已写入 {len(writes)} 个计算单元格：{target}", soft_wrap=True)
     if charts:
         out.print(f"“{CHART_SHEET}”工作表：图1、图2（随“说明数据”的数字更新）", soft_wrap=True)

@@ -78,6 +78,7 @@ class SheetLayout:
     grids: list[tuple[int, int, int, int]] = field(default_factory=list)
     wide_cols: dict[int, int] = field(default_factory=dict)
     cover_title: tuple[int, int] | None = None  # a printed cover's title cell
+    label_width: int | None = None  # the first column's width at most (labels wrap)
     heights: dict[int, float] = field(default_factory=dict)  # row → points, where fixed
 
 
@@ -364,10 +365,28 @@ def _form_layout(s: SheetSpec) -> SheetLayout:
         blocks.append(bl)
         r += 1
     lay = SheetLayout(spec=s, width=width, blocks=blocks, statics=statics, slots=slots)
-    for c in range(2, width + 1):
-        lay.wide_cols[c] = 16
+    if width <= 6:  # a form: its values span the columns
+        for c in range(2, width + 1):
+            lay.wide_cols[c] = 16
+    else:  # a wide data sheet (说明数据): each column as wide as its values, so that it
+        # prints at a readable size on one page width; texts wrap in wider columns
+        # (a column's first block decides: the comparison block on top; a text of a later
+        # block in a column of numbers wraps in 16)
+        for sl in slots:
+            if sl.col > 1 and not sl.end_col:
+                w = FORM_COL_WIDTHS.get(sl.format, 12)
+                if sl.col not in lay.wide_cols:
+                    lay.wide_cols[sl.col] = w
+                elif sl.format == "text":
+                    lay.wide_cols[sl.col] = max(lay.wide_cols[sl.col], 16)
+        lay.label_width = WIDE_LABEL_WIDTH
     lay.freeze = (3, 2)
     return lay
+
+
+# column widths (characters) of a wide data sheet, by what the column holds
+FORM_COL_WIDTHS = {"money": 12, "pct": 10, "count": 8, "int": 8, "code": 10, "text": 20}
+WIDE_LABEL_WIDTH = 30  # its first column's labels wrap beyond this
 
 
 def _form_block_width(b: BlockSpec) -> int:

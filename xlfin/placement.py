@@ -19,6 +19,7 @@ from xlfin.layout import (
 )
 from xlfin.model import Book, Source, column_letter, iter_cells
 from xlfin.profile import Profile
+from xlfin.writes import HeaderWrite
 
 
 def _src(sheet: str, row: int, col: int) -> Source:
@@ -197,6 +198,33 @@ def cover_values(book: Book, profile: Profile) -> list[tuple[str, str, str]]:
             for key, pos in bl.field_pos.items():
                 out.append((s.name, _a1(*pos), value(key)))
     return out
+
+
+def page_header(book: Book, profile: Profile) -> HeaderWrite | None:
+    """The page header of every printed sheet but the cover: ``[semantics] page_header`` with
+    the fields of the ``front_cover`` form filled in (编制单位：the unit's name); None while the
+    name is blank or the format has none."""
+    import re
+
+    template = dict(profile.semantics).get("page_header")
+    ref = dict(profile.semantics).get("front_cover")
+    if not template or not ref:
+        return None
+    fields = book.forms.get(ref, {})
+    blank = False
+
+    def value(m: re.Match) -> str:
+        nonlocal blank
+        cell = fields.get(m.group(1))
+        text = _cover_text(cell.value if cell is not None else None)
+        blank = blank or not text
+        return text
+
+    text = re.sub(r"\{(\w+)\}", value, template)
+    if blank:
+        return None
+    sheets = tuple(s.name for s in profile.sheets if s.kind != "cover")
+    return HeaderWrite(text, sheets)
 
 
 def _a1(row: int, col: int) -> str:

@@ -63,4 +63,13 @@ class ChartWrite:
     hide_labels: tuple[int, ...] = ()
 
 
-Write = CellWrite | SheetWrite | ChartWrite
+@dataclass(frozen=True)
+class HeaderWrite:
+    """The page header of the printed sheets *sheets*: the unit's name on every page. *text*
+    is printed as it is (an ``&`` in a name is never read as a header code)."""
+
+    text: str
+    sheets: tuple[str, ...]
+
+
+Write = CellWrite | SheetWrite | ChartWrite | HeaderWrite

@@ -12,7 +12,7 @@ from openpyxl.utils import get_column_letter
 from xlfin.io.cells import put, sanitize_workbook
 from xlfin.io.files import atomic_write
 from xlfin.marks import RESULT_SHEET, STATE_COL
-from xlfin.writes import KEEP, CellWrite, ChartWrite, SheetWrite, Write
+from xlfin.writes import KEEP, CellWrite, ChartWrite, HeaderWrite, SheetWrite, Write
 
 LINK_FONT = Font(color="0563C1", underline="single")
 
@@ -38,6 +38,21 @@ def apply_to_workbook(wb, writes: list[Write]) -> None:
             _apply_cell(wb, w)
         elif isinstance(w, ChartWrite):
             _apply_chart(wb, w)
+        elif isinstance(w, HeaderWrite):
+            set_page_header(wb, w)
+
+
+HEADER_SIZE = 9
+
+
+def set_page_header(wb, w: HeaderWrite) -> None:
+    """The right page header of the sheets *w* names; ``&`` doubled, so that a name is text,
+    never a header code (&P, &D …)."""
+    for name in w.sheets:
+        if name in wb.sheetnames:
+            header = wb[name].oddHeader.right
+            header.text = w.text.replace("&", "&&")
+            header.size = HEADER_SIZE
 
 
 def _apply_chart(wb, w: ChartWrite) -> None:

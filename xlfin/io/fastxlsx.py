@@ -9,6 +9,7 @@ is zipped the same way. Tests prove the result is byte-identical to the openpyxl
 
 from __future__ import annotations
 
+import copy
 import io
 import os
 import re
@@ -19,7 +20,9 @@ from xml.sax.saxutils import escape
 
 from openpyxl.compat import safe_string
 from openpyxl.xml import LXML
+from openpyxl.xml.functions import tostring
 
+from xlfin.io.apply import HEADER_SIZE
 from xlfin.io.cells import clean_text
 from xlfin.io.files import atomic_write, normalize_xlsx, write_package
 from xlfin.io.rowfit import geometry_of, raised_rows
@@ -27,6 +30,7 @@ from xlfin.io.template import build_workbook
 from xlfin.io.xlsx import _sheet_parts
 from xlfin.model import parse_cell
 from xlfin.profile import Profile
+from xlfin.writes import HeaderWrite
 
 # An empty styled cell as openpyxl writes it: "<c … />" with the standard library's writer,
 # "<c …></c>" with lxml (openpyxl uses lxml when it is installed).
@@ -42,6 +46,11 @@ def _row_xml(m: re.Match, raised: dict[int, float]) -> str:
     if row not in raised:
         return m.group(0)
     return f'<row r="{row}" ht="{safe_string(raised[row])}" customHeight="1"'
+
+
+def _xml_text(xml: str) -> str:
+    """Serialised XML as openpyxl's workbook writer emits it (lxml: non-ASCII as references)."""
+    return xml.encode("ascii", "xmlcharrefreplace").decode("ascii") if LXML else xml
 
 
 class NotFast(Exception):
@@ -72,6 +81,7 @@ class TemplatePackage:
         wb = build_workbook(profile)
         # what decides row heights, for values with long wrapped texts (as write_book fits them)
         self.geometry = {ws.title: geometry_of(ws) for ws in wb.worksheets}
+        self.header_footer = {ws.title: ws.HeaderFooter for ws in wb.worksheets}
         wb.save(buf)
         fd, name = tempfile.mkstemp(suffix=".xlsx")
         os.close(fd)
@@ -85,11 +95,17 @@ class TemplatePackage:
             os.unlink(name)
         self.index = {name: i for i, (name, _data) in enumerate(self.items)}
 
-    def render(self, values: list[tuple[str, str, object]]) -> list[tuple[str, bytes]]:
-        """The package entries with *values* ((sheet, A1, value)) written in."""
+    def render(
+        self, values: list[tuple[str, str, object]], header: HeaderWrite | None = None
+    ) -> list[tuple[str, bytes]]:
+        """The package entries with *values* ((sheet, A1, value)) written in, and the page
+        *header* set on the sheets it names (as :func:`xlfin.io.apply.set_page_header`)."""
         by_sheet: dict[str, dict[str, object]] = {}
         for sheet, ref, value in values:
             by_sheet.setdefault(sheet, {})[ref] = value
+        if header is not None:
+            for sheet in header.sheets:
+                by_sheet.setdefault(sheet, {})
         items = list(self.items)
         for sheet, cells in by_sheet.items():
             part = self.parts.get(sheet)
@@ -116,10 +132,25 @@ class TemplatePackage:
             )
             if raised:
                 xml = _ROW.sub(lambda m, raised=raised: _row_xml(m, raised), xml)
+            if header is not None and sheet in header.sheets:
+                xml = self._with_header(sheet, xml, header)
             items[i] = (part, xml.encode("utf-8"))
         return items
 
-    def write(self, values: list[tuple[str, str, object]], path: Path) -> None:
+    def _with_header(self, sheet: str, xml: str, header: HeaderWrite) -> str:
+        """*xml* with its headerFooter element as openpyxl writes it once the header is set."""
+        hf = self.header_footer[sheet]
+        old = _xml_text(tostring(hf.to_tree()).decode("utf-8"))
+        if old not in xml:
+            raise NotFast(f"{sheet}: no page header element")
+        new = copy.deepcopy(hf)
+        new.oddHeader.right.text = header.text.replace("&", "&&")
+        new.oddHeader.right.size = HEADER_SIZE
+        return xml.replace(old, _xml_text(tostring(new.to_tree()).decode("utf-8")), 1)
+
+    def write(
+        self, values: list[tuple[str, str, object]], path: Path, header: HeaderWrite | None = None
+    ) -> None:
         """Write a filled copy of the template to *path* atomically."""
-        items = self.render(values)
+        items = self.render(values, header)
         atomic_write(Path(path), lambda tmp: write_package(tmp, items))

@@ -285,6 +285,9 @@ def _widths(ws: Worksheet, layout: SheetLayout) -> None:
         widths[sl.col] = max(widths.get(sl.col, 0), base)
     for col, w in layout.wide_cols.items():
         widths[col] = max(widths.get(col, 0), w)
+    if layout.label_width:  # a wide data sheet: its columns as the layout sizes them
+        widths.update(layout.wide_cols)
+        widths[1] = min(widths.get(1, 0), layout.label_width)
     for col, w in widths.items():
         ws.column_dimensions[get_column_letter(col)].width = min(max(w, 6), 60)
 

@@ -10,11 +10,12 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from xlfin.io.apply import set_page_header
 from xlfin.io.cells import put
 from xlfin.io.rowfit import fit_workbook
 from xlfin.io.template import build_workbook, save_workbook
 from xlfin.model import Book
-from xlfin.placement import cell_values, fitted_profile
+from xlfin.placement import cell_values, fitted_profile, page_header
 from xlfin.profile import Profile
 
 
@@ -33,5 +34,8 @@ def write_book(book: Book, profile: Profile, path: Path) -> None:
     fitted = fitted_profile(book, profile)
     wb = build_workbook(fitted)
     fill_workbook(wb, book, fitted)
+    header = page_header(book, fitted)
+    if header is not None:
+        set_page_header(wb, header)
     fit_workbook(wb)  # long wrapped texts get their rows' height (the fast writer does the same)
     save_workbook(wb, Path(path))

@@ -103,8 +103,13 @@ _ZWSP = "\u200b"
 _BLOCK_START = re.compile(r"(?m)^(\s*)(#|\||>|[-+*] |```|\d+\. )")
 
 
+_PLAIN = re.compile(r"[\r\n*<]")
+
+
 def md_safe(text: str) -> str:
     """*text* as it will print, never as Markdown structure."""
+    if not _PLAIN.search(text) and not _BLOCK_START.match(text):
+        return typed(text)  # one line with nothing to neutralise (most typed texts)
     text = re.sub(r"\n[ \t\u3000]*\n+", "\n", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = _BLOCK_START.sub(lambda m: m.group(1) + _ZWSP + m.group(2), text)
     return typed(text.replace("**", "*" + _ZWSP + "*").replace("<", "<" + _ZWSP))

@@ -1,0 +1,79 @@
+"""Start-up: `xlfin check FILE` as a whole process (what CI, a bureau's script or a ribbon click
+waits for), against a floor measured in the same run: a Python process that only imports
+python-calamine and reads every sheet of the same file. Also what a ribbon click imports
+before it acts (xlwings and the add-in's actions). Prints min and median of repeated runs and
+the ratios; asserts nothing about time.
+
+    python bench/startup.py [FILE] [RUNS]
+
+Bytecode is compiled first (as pip does on install): a checkout run with
+PYTHONDONTWRITEBYTECODE=1 would otherwise recompile every module on every start.
+"""
+
+from __future__ import annotations
+
+import compileall
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+FLOOR = (
+    "import sys, python_calamine as c\n"
+    "wb = c.CalamineWorkbook.from_path(sys.argv[1])\n"
+    "[wb.get_sheet_by_name(n).to_python(skip_empty_area=False) for n in wb.sheet_names]\n"
+)
+
+
+def timed(args: list[str], runs: int, env: dict) -> list[float]:
+    out = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run(args, capture_output=True, check=True, env=env)
+        out.append(time.perf_counter() - t0)
+    return out
+
+
+def main() -> None:
+    path = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "samples" / "jcdj_2023.xlsx"
+    runs = int(sys.argv[2]) if len(sys.argv) > 2 else 9
+    exe = shutil.which("xlfin")
+    if exe is None:
+        raise SystemExit("xlfin is not installed in this environment (pip install -e .)")
+    import xlfin
+
+    compileall.compile_dir(os.path.dirname(xlfin.__file__), quiet=1)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    subprocess.run([exe, "check", str(path), "--exit-zero"], capture_output=True, env=env)
+    cases = [
+        ("floor  python + calamine read", [sys.executable, "-c", FLOOR, str(path)]),
+        ("xlfin check FILE", [exe, "check", str(path), "--exit-zero"]),
+        ("xlfin --version", [exe, "--version"]),
+        (
+            "ribbon click imports",
+            [sys.executable, "-c", "import xlwings, xlfin.excel, xlfin.excel.actions"],
+        ),
+    ]
+    results: dict[str, list[float]] = {label: [] for label, _ in cases}
+    for _ in range(runs):  # interleaved rounds: machine load hits all alike
+        for label, args in cases:
+            results[label] += timed(args, 1, env)
+    floor = results[cases[0][0]]
+    print(f"file: {path}, {runs} runs each (seconds)")
+    for label, t in results.items():
+        ratio = statistics.median(t) / statistics.median(floor)
+        print(
+            f"{label:32s} min {min(t):6.3f}   median {statistics.median(t):6.3f}"
+            f"   {ratio:5.1f}x the floor"
+        )
+    check = results["xlfin check FILE"]
+    print(f"target: xlfin check FILE under 0.25 s — median {statistics.median(check):.3f} s")
+
+
+if __name__ == "__main__":
+    main()
