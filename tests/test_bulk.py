@@ -395,6 +395,33 @@ def test_summary_has_key_figures_findings_and_a_rule_by_unit_pivot(bureau, tmp_p
         assert ws.page_setup.fitToWidth == 1 and ws.print_title_rows == "$1:$1"
 
 
+def test_with_many_units_the_pivot_has_a_unit_a_row(bureau, tmp_path, monkeypatch):
+    """Beyond PIVOT_MAX_UNIT_COLUMNS units (a province has thousands; Excel has 16,384
+    columns) the error counts have a unit a row and a rule a column."""
+    import xlfin.io.summary as summary
+
+    monkeypatch.setattr(summary, "PIVOT_MAX_UNIT_COLUMNS", 0)
+    monkeypatch.setattr(summary, "EXCEL_ROWS", 10)  # and more findings than a sheet holds
+    out = tmp_path / "汇总结果.xlsx"
+    assert run("check", bureau, "--summary", out).exit_code == 2
+    wb = load_workbook(out)
+    found = wb["全部发现"]
+    from xlfin.io.reader import read_detected
+    from xlfin.rules import run as run_rules
+
+    total = 0
+    for name in ("a_jcdj.xlsx", "b_mof9.xlsx"):
+        book, detected = read_detected(bureau / name)
+        total += len(run_rules(book, detected.profile).findings)
+    assert found.max_row == 10  # 8 findings and the note
+    assert found["A10"].value == (
+        f"……另有 {total - 8} 条未列出（超过 Excel 的行数上限），全部发现请用 --format json 导出"
+    )
+    assert wb.sheetnames == ["汇总", "全部发现", "单位×规则"]
+    rows = {r["单位"]: r for r in _sheet_dicts(wb["单位×规则"])}
+    assert rows[DEPT] == {"单位": DEPT, "N301": 2, "N302": 3, "N303": 2, "T961": 1, "合计": 8}
+
+
 def test_stats_gives_each_units_figures_their_totals_and_the_change(bureau, tmp_path):
     out = tmp_path / "指标.xlsx"
     res = run("stats", bureau, "-o", out, "--jobs", "2")

@@ -58,30 +58,51 @@ def summary_frames(outcomes) -> dict[str, pd.DataFrame]:
         row["原因"] = o.reason
         rows.append(row)
     units = pd.DataFrame(rows)
+    # column by column, repeated texts as categories: 10,000 units' findings stay small
+    columns: dict[str, list] = {k: [] for k in ("文件", "单位名称", "规则", "级别", "位置", "说明")}
+    for o in outcomes:
+        for f in o.findings:
+            columns["文件"].append(o.file)
+            columns["单位名称"].append(o.name)
+            columns["规则"].append(f.id)
+            columns["级别"].append(SEVERITY[f.severity])
+            columns["位置"].append(f.where)
+            columns["说明"].append(f.message)
     found = pd.DataFrame(
-        [
-            {
-                "文件": o.file,
-                "单位名称": o.name,
-                "规则": f.id,
-                "级别": SEVERITY[f.severity],
-                "位置": f.where,
-                "说明": f.message,
-            }
-            for o in outcomes
-            for f in o.findings
-        ],
-        columns=["文件", "单位名称", "规则", "级别", "位置", "说明"],
+        {
+            k: pd.Categorical(v) if k in ("文件", "单位名称", "规则", "级别") else v
+            for k, v in columns.items()
+        }
     )
-    errors = found[found["级别"] == "错误"].copy()
+    del columns
+    errors = found[found["级别"] == "错误"].astype(object)
+    if len(found) > EXCEL_ROWS - 2:  # the sheet holds what Excel can show, and says so
+        cut = len(found) - (EXCEL_ROWS - 2)
+        found = pd.concat(
+            [
+                found.iloc[: EXCEL_ROWS - 2],
+                pd.DataFrame(
+                    [
+                        {
+                            "文件": f"……另有 {cut} 条未列出（超过 Excel 的行数上限），全部发现请用 --format json 导出"
+                        }
+                    ]
+                ),
+            ],
+            ignore_index=True,
+        )
     errors["单位"] = errors["单位名称"].where(errors["单位名称"] != "", errors["文件"])
+    # a rule a row and a unit a column, while the units fit a printed page's width and
+    # Excel's columns; beyond, a unit a row and a rule a column (rules are few)
+    wide = errors["单位"].nunique() > PIVOT_MAX_UNIT_COLUMNS
+    rows, cols = ("单位", "规则") if wide else ("规则", "单位")
     if errors.empty:
-        pivot = pd.DataFrame({"规则": [], "合计": []})
+        pivot = pd.DataFrame({rows: [], "合计": []})
     else:
         pivot = pd.pivot_table(
             errors,
-            index="规则",
-            columns="单位",
+            index=rows,
+            columns=cols,
             values="位置",
             aggfunc="count",
             fill_value=0,
@@ -89,7 +110,11 @@ def summary_frames(outcomes) -> dict[str, pd.DataFrame]:
             margins_name="合计",
         ).reset_index()
         pivot.columns.name = None
-    return {"汇总": units, "全部发现": found, "规则×单位": pivot}
+    return {"汇总": units, "全部发现": found, f"{rows}×{cols}": pivot}
+
+
+PIVOT_MAX_UNIT_COLUMNS = 100
+EXCEL_ROWS = 1_048_576
 
 
 def stats_frame(outcomes) -> pd.DataFrame:
@@ -120,45 +145,70 @@ def stats_frame(outcomes) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _finish(ws, money_cols: set[str], pct_cols: set[str], widths: dict[str, float]) -> None:
-    """Header frozen and filtered, texts as texts, money with 2 decimals, one page wide."""
-    for cells in ws.iter_rows():  # a typed text that looks like a formula stays text
-        for cell in cells:
-            if cell.data_type == "f":
-                cell.data_type = "s"
-    header = [c.value for c in ws[1]]
-    for cells in ws.iter_rows(min_row=2):
-        for cell in cells:
-            name = header[cell.column - 1]
-            if isinstance(cell.value, Decimal | int | float) and not isinstance(cell.value, bool):
-                if name in money_cols:
-                    cell.number_format = MONEY
-                elif name in pct_cols:
-                    cell.number_format = PCT
-    last = get_column_letter(max(len(header), 1))
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{last}{max(ws.max_row, 1)}"
-    ws.print_title_rows = "1:1"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    for i, name in enumerate(header, 1):
-        ws.column_dimensions[get_column_letter(i)].width = widths.get(str(name), 14)
-
-
 def _write(path: Path, frames: dict[str, pd.DataFrame], widths: dict[str, float]) -> None:
+    """The frames as sheets, streamed row by row (openpyxl's write-only mode: the findings of
+    10,000 units take the memory of one row, not of a workbook held whole): header frozen and
+    filtered, texts as texts (a typed “=…” is never a formula), money with 2 decimals, one
+    page wide."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
     def save(tmp: Path) -> None:
-        with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-            for name, df in frames.items():
-                df.to_excel(writer, sheet_name=name, index=False)
-                ws = writer.book[name]
-                money = {c for c in df.columns if "万元" in str(c) or _money_column(df, c)}
-                pct = {c for c in df.columns if "%" in str(c)}
-                _finish(ws, money - pct, pct, widths)
+        wb = Workbook(write_only=True)
+        for name, df in frames.items():
+            ws = wb.create_sheet(name)
+            header = [str(c) for c in df.columns]
+            money = {c for c in header if "万元" in c or _money_column(df, c)}
+            pct = {c for c in header if "%" in c}
+            formats = [PCT if c in pct else MONEY if c in money else None for c in header]
+            last = get_column_letter(max(len(header), 1))
+            ws.freeze_panes = "A2"
+            ws.auto_filter.ref = f"A1:{last}{len(df) + 1}"
+            ws.print_title_rows = "1:1"
+            ws.page_setup.orientation = "landscape"
+            ws.page_setup.paperSize = "9"  # A4
+            ws.page_setup.fitToWidth = 1
+            ws.page_setup.fitToHeight = 0
+            ws.sheet_properties.pageSetUpPr.fitToPage = True
+            for i, c in enumerate(header, 1):
+                ws.column_dimensions[get_column_letter(i)].width = widths.get(c, 14)
+            ws.append([_text_cell(ws, c) for c in header])
+            for values in df.itertuples(index=False, name=None):
+                row = []
+                for v, fmt in zip(values, formats, strict=True):
+                    v = _plain(v)
+                    if isinstance(v, str):
+                        row.append(_text_cell(ws, v))
+                    elif fmt and isinstance(v, Decimal | int | float) and not isinstance(v, bool):
+                        cell = WriteOnlyCell(ws, v)
+                        cell.number_format = fmt
+                        row.append(cell)
+                    else:
+                        row.append(v)
+                ws.append(row)
+        wb.save(tmp)
 
     atomic_write(Path(path), save)
+
+
+def _text_cell(ws, text: str):
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws, text)
+    cell.data_type = "s"  # as typed, never a formula
+    return cell
+
+
+def _plain(v):
+    """A frame's value as a cell value: pandas' missing values (NaN, None, NaT) are blank,
+    numpy numbers plain Python numbers."""
+    if v is None:
+        return None
+    if isinstance(v, float) and v != v:
+        return None
+    if hasattr(v, "item") and not isinstance(v, Decimal):
+        return v.item()
+    return v
 
 
 def _money_column(df: pd.DataFrame, column) -> bool:
