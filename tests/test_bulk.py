@@ -509,3 +509,39 @@ def test_merge_of_300_units_is_the_cell_by_cell_sum(tmp_path):
     assert names == [f"单位{i:03d}" for i in range(300)]
     assert len(merged.projects) == 15
     assert merged.field("NOTES.sangong", "domestic_batches") == 300 * 13
+
+
+def test_merge_in_parts_equals_the_merge_at_once():
+    """merge --jobs consolidates consecutive units in each process and combines the parts in
+    file order: the result is the same, whatever the parts, whichever unit gives the texts."""
+    from xlfin.bulk import Consolidation
+
+    profile = load_profile("nmg-2023")
+    data = json.loads((ROOT / "samples" / "jcdj_2023.json").read_text(encoding="utf-8"))
+    books = []
+    for i in range(4):
+        d = json.loads(json.dumps(data))
+        d["forms"]["COVER.unit"]["dept_name"] = f"单位{i}"
+        d["forms"]["NOTES.sangong"]["domestic_batches"] = i
+        if i == 2:  # a 科目 only this unit has, and a text of its own
+            d["tables"]["T05"]["rows"].append(
+                {"block": "main", "code": "2240106", "name": "安全监管", "values": {"total": "1"}}
+            )
+            d["forms"]["OVERVIEW.overview"]["functions"] = "第三个单位的职能"
+        books.append(data_to_book(d, profile))
+    for main in (0, 2):
+        whole = book_to_data(merge_books(books, profile, main)[0], profile)
+        for cuts in ([1, 3], [2], [1, 2, 3]):
+            parts, start = [], 0
+            for end in [*cuts, 4]:
+                part = Consolidation(profile, main - start)
+                for b in books[start:end]:
+                    part.add(b)
+                parts.append(part)
+                start = end
+            total = parts[0]
+            for part in parts[1:]:
+                total = total.combine(part)
+            assert book_to_data(total.result()[0], profile) == whole, (main, cuts)
+        texts = whole["forms"]["OVERVIEW.overview"]["functions"]
+        assert (texts == "第三个单位的职能") == (main == 2)

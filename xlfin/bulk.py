@@ -22,7 +22,7 @@ from xlfin import codes
 from xlfin.compute import table_amount
 from xlfin.errors import UserError
 from xlfin.io.files import workbooks_under  # noqa: F401  (re-exported for the CLI)
-from xlfin.model import Book, Cell, Row, Table, iter_cells
+from xlfin.model import Book, Cell, Row, Table
 from xlfin.profile import Profile, load_profile
 from xlfin.values import decode_text, norm_code, norm_label, parse_amount, parse_text
 
@@ -599,33 +599,61 @@ def merge_books(books: list[Book], profile: Profile, main: int = 0) -> tuple[Boo
     return total.result()
 
 
-def _read_for_merge(job: tuple[str, str | None, int | None]):
-    """A worker's read of one unit for merge: (book, its format id, its year) or the error
-    message (the parent stops with it, naming the file)."""
+def _consolidate_chunk(job: tuple[list[str], str | None, int | None, int]):
+    """A worker's share of a merge: the units of *paths* (consecutive in file order) read and
+    consolidated. Returns the partial :class:`Consolidation`, or (path, message) for the first
+    file that cannot be read or merged (the parent stops with it, naming the file)."""
     from xlfin.io.reader import read_detected
 
-    path, profile_id, year = job
-    try:
-        book, found = read_detected(path, profile_id, year)
-    except UserError as e:
-        return str(e)
-    for _kind, cell in iter_cells(book):  # addresses are not merged: less to send back
-        cell.source = None
-    return book, found.profile.id, found.profile.year
+    paths, profile_id, year, main = job
+    total = None
+    for path in paths:
+        try:
+            book, found = read_detected(path, profile_id, year)
+            if total is None:
+                total = Consolidation(found.profile, main)
+            total.add(book)
+        except UserError as e:
+            return path, str(e)
+    return total
 
 
-def read_units_in_order(
-    paths: list[Path], profile_id: str | None, year: int | None, workers: int
-) -> Iterable:
-    """Each unit's (path, result of :func:`_read_for_merge`), in the order of *paths*, read
-    by *workers* processes while the caller consumes them (a book can be dropped once used)."""
-    jobs = [(str(p), profile_id, year) for p in paths]
+def consolidate(
+    paths: list[Path],
+    profile_id: str | None,
+    year: int | None,
+    main: int,
+    workers: int,
+    progress: Callable[[int], None] | None = None,
+) -> Consolidation:
+    """The merge of the units at *paths* (each read in its own format, or *profile_id*/*year*),
+    texts from the unit at index *main*: consecutive chunks consolidated by *workers*
+    processes, combined in file order here, so that the parent neither reads nor holds the
+    units' workbooks. Raises MergeError naming the first file that cannot be merged."""
+    size = max(1, min(50, len(paths) // (workers * 4) or 1))
+    jobs = [
+        ([str(p) for p in paths[i : i + size]], profile_id, year, main - i)
+        for i in range(0, len(paths), size)
+    ]
     if workers <= 1:
-        for p, job in zip(paths, jobs, strict=True):
-            yield p, _read_for_merge(job)
-        return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from zip(paths, pool.map(_read_for_merge, jobs, chunksize=4), strict=True)
+        results: Iterable = map(_consolidate_chunk, jobs)
+        pool = None
+    else:
+        pool = ProcessPoolExecutor(max_workers=workers)
+        results = pool.map(_consolidate_chunk, jobs)
+    try:
+        total: Consolidation | None = None
+        for job, part in zip(jobs, results, strict=True):
+            if isinstance(part, tuple):
+                raise MergeError(f"{part[0]}：{part[1]}")
+            total = part if total is None else total.combine(part)
+            if progress:
+                progress(len(job[0]))
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    assert total is not None
+    return total
 
 
 def _is_num(v) -> bool:
@@ -651,6 +679,16 @@ class _Sum:
             return
         self.dec = self.dec or isinstance(v, Decimal)
         self.total = self.total + v
+
+    def merge(self, later: _Sum) -> None:
+        """Add the values of *later* units (its first value is not this column's first)."""
+        if not self.ok:
+            return
+        if not later.ok or later.text:
+            self.ok = False
+            return
+        self.dec = self.dec or later.dec
+        self.total = self.total + later.total
 
 
 class Consolidation:
@@ -727,6 +765,44 @@ class Consolidation:
                 {k: Cell(v.value) for k, v in item.items() if k != "seq" and not v.blank}
             )
         self.projects.extend(b.projects)
+
+    def combine(self, later: Consolidation) -> Consolidation:
+        """This merge followed by *later*'s (the units after these, in order): the same as
+        adding all their books here one by one."""
+        if later.count == 0:
+            return self
+        if self.count == 0:
+            return later
+        if later.year != self.year:
+            years = "、".join(map(str, sorted({self.year, later.year})))
+            raise MergeError(f"不能汇总不同年度的工作簿：{years} / cannot merge different years")
+        if later.profile_id != self.profile_id:
+            ids = "、".join(sorted({self.profile_id, later.profile_id}))
+            raise MergeError(f"不能汇总不同格式的工作簿：{ids} / cannot merge different formats")
+        self.count += later.count
+        self.base = self.base if self.base is not None else later.base
+        self.present |= later.present
+        for tid, keys in later.keys.items():
+            mine = self.keys.setdefault(tid, {})
+            for key, info in keys.items():
+                mine.setdefault(key, info)
+        for k, n in later.holders.items():
+            self.holders[k] = self.holders.get(k, 0) + n
+        for k, cols in later.sums.items():
+            mine = self.sums.setdefault(k, {})
+            for col, acc in cols.items():
+                earlier = mine.get(col)
+                if earlier is None:
+                    mine[col] = acc
+                elif acc is not None:
+                    earlier.merge(acc)
+        for k, (total, dec) in later.form_sums.items():
+            acc = self.form_sums.setdefault(k, [0, False])
+            acc[0] += total
+            acc[1] = acc[1] or dec
+        self.units.extend(later.units)
+        self.projects.extend(later.projects)
+        return self
 
     def result(self) -> tuple[Book, list[str]]:
         if self.count == 0:

@@ -389,7 +389,7 @@ def _progress(total: int, what: str):
         disable=total < 2,
     )
     task = bar.add_task(what, total=total)
-    return bar, lambda: bar.advance(task)
+    return bar, lambda n=1: bar.advance(task, n)
 
 
 class _FindingRow:
@@ -884,7 +884,7 @@ def merge(
     """汇总多个单位的工作簿：各表按行（科目编码）相加，数量相加，列出决算单位构成。"""
     import gc
 
-    from xlfin.bulk import Consolidation, MergeError, read_units_in_order
+    from xlfin.bulk import MergeError, consolidate
     from xlfin.io.files import workbooks_under
     from xlfin.io.writer import write_book
 
@@ -906,22 +906,12 @@ def merge(
         check_output(output, force, paths)
     except OutputError as e:
         fail(str(e))
-    total = None
     bar, advance = _progress(len(paths), "汇总")
     try:
-        with bar:
-            # each unit in the format given, or its own (mixed formats are refused); read in
-            # parallel, added one by one, in file order
-            for p, read in read_units_in_order(paths, profile, year, max(1, jobs)):
-                if isinstance(read, str):
-                    fail(f"{p}：{read}")
-                book, pid, y = read
-                if total is None:
-                    prof = load_profile(pid, y)
-                    total = Consolidation(prof, main_index)
-                total.add(book)
-                advance()
+        with bar:  # consecutive units consolidated in parallel, combined in file order
+            total = consolidate(paths, profile, year, main_index, max(1, jobs), advance)
         merged, notes = total.result()
+        prof = total.profile
         gc.disable()  # a big workbook is built of millions of acyclic objects
         write_book(merged, prof, output)
     except MergeError as e:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from openpyxl import load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -163,7 +162,9 @@ def apply_file(source: Path, target: Path, writes_for, fit_rows: bool = False) -
     """Load *source*, let ``writes_for(wb)`` compute the writes, apply them, save to *target*
     atomically (the source is untouched unless it is the target). *fit_rows*: rows with long
     wrapped texts get the height they need (fill: the workbook is printed after it)."""
-    wb = load_workbook(source)
+    from xlfin.io.template import load_workbook_fast
+
+    wb = load_workbook_fast(source)
     sanitize_workbook(wb)  # a NaN openpyxl read could not be written back
     apply_to_workbook(wb, writes_for(wb))
     if fit_rows:

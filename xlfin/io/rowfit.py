@@ -67,8 +67,11 @@ def geometry_of(ws) -> Geometry:
             rng.max_col,
             rng.max_row - rng.min_row + 1,
         )
+    # which style's alignment wraps, looked up once (a cell's alignment proxy is slow)
+    wraps = {i for i, a in enumerate(ws.parent._alignments) if a.wrap_text}
     for (row, col), cell in ws._cells.items():
-        if cell.has_style and cell.alignment.wrap_text:
+        style = cell._style
+        if style is not None and style.alignmentId in wraps:
             g.wrapped.add((row, col))
     for row, dim in ws.row_dimensions.items():
         if dim.ht:

@@ -25,8 +25,12 @@ def fill_workbook(wb: Workbook, book: Book, profile: Profile) -> None:
     Positions come from :func:`xlfin.placement.cell_values`, the same list the fast
     package writer (bulk generation) uses.
     """
+    sheets: dict = {}
     for sheet, cell, value in cell_values(book, profile):
-        put(wb[sheet][cell], value)
+        ws = sheets.get(sheet)
+        if ws is None:
+            ws = sheets[sheet] = wb[sheet]
+        put(ws[cell], value)
 
 
 def write_book(book: Book, profile: Profile, path: Path) -> None:
