@@ -304,13 +304,14 @@ def _init_worker(profile_id: str, year: int) -> None:
 def _generate_one(job: Job) -> tuple[str, str]:
     """Write one unit's workbook; returns (status, reason)."""
     from xlfin.io.fastxlsx import NotFast
-    from xlfin.io.reader import read_detected
+    from xlfin.io.reader import read_sheets
     from xlfin.io.writer import write_book
     from xlfin.placement import cell_values, fitted_profile, page_header
 
     profile = _PROFILE
-    try:  # last year's workbook in its own format (a format may change between years)
-        last = read_detected(Path(job.last))[0] if job.last else None
+    try:  # last year's workbook in its own format (a format may change between years),
+        # only the tables the 上年决算 come from
+        last = read_sheets(Path(job.last), last_year_sheets(profile))[0] if job.last else None
     except Exception as e:  # an unreadable last-year file: generate without it, say so
         last = None
         reason = f"上年工作簿无法读取：{e}"
@@ -387,6 +388,12 @@ _LABELS: tuple = ()
 def _init_indexer() -> None:
     global _LABELS
     _LABELS = _cover_labels()
+
+
+def last_year_sheets(profile: Profile) -> set[str]:
+    """The sheets of last year's workbook that :func:`unit_book` takes figures from."""
+    compare = profile.sheet("NOTES").block("compare")
+    return {spec.source.split(".")[0] for spec in compare.rows if spec.source} | {"COVER"}
 
 
 def index_last_year(folder: Path, profile: Profile, workers: int = 1) -> dict[str, str]:

@@ -887,6 +887,59 @@ def read_detected(path: str | Path, profile_id: str | None = None, year: int | N
             gc.enable()
 
 
+class _LazyGrids:
+    """Sheet values read by python-calamine when first asked for (a sheet reaching far beyond
+    the tables by the bounded reader, as :func:`load_values` does)."""
+
+    def __init__(self, path: Path, wb, scans: dict):
+        self.path, self.wb, self.scans, self.done = path, wb, scans, {}
+
+    def __getitem__(self, name: str):
+        if name not in self.done:
+            from xlfin.io.xlsx import _bounded_grid
+
+            scan = self.scans.get(name)
+            if scan is not None and scan.too_far:
+                self.done[name] = _bounded_grid(self.path, name)
+            else:
+                sheet = self.wb.get_sheet_by_name(name)
+                self.done[name] = sheet.to_python(skip_empty_area=False)
+        return self.done[name]
+
+
+def read_sheets(path: str | Path, only: set[str], profile_id: str | None = None, year=None):
+    """(Book, Detection) of the workbook at *path* in the format it is, with only the sheets
+    whose ids are in *only* read (a last-year workbook whose 上年决算 a new one takes: the
+    tables, not its 说明数据 or 绩效自评). Raises ReadError as :func:`read_detected` does."""
+    import dataclasses
+
+    import python_calamine
+
+    from xlfin.detect import Detection, detect
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        path = Path(path)
+        open_checks(path)
+        scans = scan_sheets(path)
+        try:
+            wb = python_calamine.CalamineWorkbook.from_path(str(path))
+            names = list(wb.sheet_names)
+            grids = _LazyGrids(path, wb, scans)
+            found = detect(names, grids, profile_id, year)
+            sub = dataclasses.replace(
+                found.profile, sheets=tuple(s for s in found.profile.sheets if s.id in only)
+            )
+            book = read_grids(names, grids, sub, None, str(path), scans, partial=True)
+        except python_calamine.CalamineError as e:
+            raise ReadError(f"无法读取工作簿 {path}：{e} / cannot read workbook") from e
+        return book, Detection(found.profile, found.note)
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def read_grids(
     names: list[str],
     grids,
@@ -894,10 +947,12 @@ def read_grids(
     no_value: dict[str, set[str]] | None = None,
     path: str | None = None,
     scans: dict | None = None,
+    partial: bool = False,
 ) -> Book:
     """Build a Book from sheet values (rows of cells from A1; '' or None for blank), however they
     were read: python-calamine for files, one ``range.value`` per sheet in Excel. *grids* may be
-    a lazy mapping: a sheet is only fetched when it is needed."""
+    a lazy mapping: a sheet is only fetched when it is needed. *partial*: *profile* has only
+    some of the workbook's sheets (the others are neither read nor reported)."""
     scans = scans or {}
     no_value = no_value or {n: sc.no_value for n, sc in scans.items() if sc.no_value}
     book = Book(profile_id=profile.id, year=profile.year, path=path)
@@ -920,8 +975,9 @@ def read_grids(
                     f"工作表“{name}”按标题识别为“{spec.name}”，建议恢复原表名",
                 )
             )
-    _second_copies(profile, names, grids, matched, book)
-    _sheet_order(profile, names, matched, book)
+    if not partial:  # a partial read (some sheets only) judges nothing of the whole
+        _second_copies(profile, names, grids, matched, book)
+        _sheet_order(profile, names, matched, book)
     if not any(t.id in matched for t in profile.tables):
         raise ReadError(
             f"{path or '工作簿'} 中找不到任何一张决算公开表（{profile.id} 格式），请确认使用的是 xlfin 模板"
