@@ -93,3 +93,25 @@ def test_unknown_profile_and_year():
 )
 def test_cn_ordinal(n, text):
     assert cn_ordinal(n) == text
+
+
+def test_parsed_formats_are_cached_and_a_damaged_entry_is_rebuilt(tmp_path, monkeypatch):
+    """A shipped format is parsed once and kept in the cache folder (a check starts in a
+    fifth of a second); an entry that cannot be read is rebuilt, never trusted."""
+    import pickle
+
+    from xlfin import detect
+    from xlfin import profile as P
+
+    monkeypatch.setenv("XLFIN_CACHE_DIR", str(tmp_path))
+    fresh = P.profile_from_raw(P._raw_profile("nmg-2024"), 2025)
+    assert P._shipped("nmg-2024", 2025) == fresh
+    (entry,) = (tmp_path / "profiles").glob("nmg-2024-2025-*.pickle")
+    assert pickle.loads(entry.read_bytes()) == fresh
+    entry.write_bytes(b"not a pickle")
+    assert P._shipped("nmg-2024", 2025) == fresh
+    assert pickle.loads(entry.read_bytes()) == fresh  # written again
+    sigs = detect.signatures()
+    (stored,) = (tmp_path / "profiles").glob("signatures-*.pickle")
+    assert pickle.loads(stored.read_bytes()) == sigs
+    assert {(s.id, s.years) for s in sigs} >= {("nmg-2023", (2023, 2024)), ("mof9", (2023,))}

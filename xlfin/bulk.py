@@ -396,7 +396,7 @@ def last_year_sheets(profile: Profile) -> set[str]:
     return {spec.source.split(".")[0] for spec in compare.rows if spec.source} | {"COVER"}
 
 
-def index_last_year(folder: Path, profile: Profile, workers: int = 1) -> dict[str, str]:
+def index_last_year(folder: Path, workers: int = 1) -> dict[str, str]:
     """Last year's workbooks by unit code and by unit name (code first). Only each file's 封面
     is read, in *workers* processes: the jobs read the one workbook they need later."""
     paths = [str(p) for p in sorted(folder.rglob("*.xlsx")) if not p.name.startswith(("~$", "."))]

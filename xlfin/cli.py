@@ -825,7 +825,7 @@ def generate(
             budgets, budget_notes = read_budgets(budget, prof)
             notes += budget_notes
         out_dir.mkdir(parents=True, exist_ok=True)
-        index = index_last_year(last_year, prof, jobs) if last_year is not None else None
+        index = index_last_year(last_year, jobs) if last_year is not None else None
         if last_year is not None and not last_year.is_dir():
             raise BulkError(f"上年文件夹不存在：{last_year}")
     except (ProfileError, BulkError) as e:
