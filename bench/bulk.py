@@ -1,18 +1,18 @@
 """Bulk speed and its growth: `generate` (with and without a last-year folder), `check DIR`
 with its summary, and `merge`, for N units, each against a floor measured in the same run with
-the same number of processes. Prints figures, ratios and the peak memory of the largest
-process; asserts nothing about time.
+the same number of processes. Prints wall seconds, ms per unit, the ratio to the floor, the
+peak memory of the largest process and the CPU time per unit (stable when the machine is
+shared); asserts nothing about time.
 
     python bench/bulk.py --units 10 100 1000 [--jobs 2] [--merge-max 1000]
 
 Floors: generate — writing the template package N times (the bytes of an empty workbook);
-check — a bare python-calamine read of every sheet of the N files; merge — the same bare
-read of the merged files in one process (merge runs in one). Per-unit figures that stay flat
-as N grows mean linear growth.
+check and merge — a bare python-calamine read of every sheet of the N files, in as many
+processes as the command uses. Per-unit figures that stay flat as N grows mean linear growth.
 
-The units are the bundled sample department's figures under N unit codes and names: the
-generated workbooks of the year after are checked as generated (blank figures, cover filled)
-and the sample copies stand in for filled workbooks (check, merge, last year).
+The units: N unit codes and names. generate writes their workbooks (with a last-year folder:
+their workbooks of the year before, generated first); check and merge take N copies of the
+bundled sample (a filled workbook with 28 findings and 5 projects) as the units' workbooks.
 """
 
 from __future__ import annotations
@@ -60,21 +60,25 @@ def _pool_map(fn, items, jobs: int) -> float:
 _MEASURE = (
     "import resource, subprocess, sys\n"
     "r = subprocess.run(sys.argv[1:], capture_output=True)\n"
-    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, r.returncode)\n"
+    "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "print(u.ru_maxrss, u.ru_utime + u.ru_stime, r.returncode)\n"
 )
+CPU: dict[str, float] = {}  # the last command's CPU seconds, all its processes together
 
 
 def _run(args: list[str]) -> tuple[float, float]:
     """Seconds, and the peak RSS (MB) of the largest process the command started (its
-    workers included: a helper process waits for it and reports its children's peak)."""
+    workers included: a helper process waits for it and reports its children's peak and
+    their CPU time, which stays stable when the machine is shared)."""
     t0 = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", _MEASURE, *args], check=True, capture_output=True, text=True
     )
     seconds = time.perf_counter() - t0
-    peak_kb, code = done.stdout.split()
+    peak_kb, cpu, code = done.stdout.split()
     if code != "0":
         raise SystemExit(f"failed ({code}): {' '.join(args)}")
+    CPU["last"] = float(cpu)
     return seconds, int(peak_kb) / 1024
 
 
@@ -125,11 +129,13 @@ def bench(n: int, jobs: int, merge_max: int, exe: str) -> dict:
         shutil.rmtree(floor_dir)
         gen = [exe, "generate", "--units", str(units), "--year", "2024", "--jobs", str(jobs)]
         out["gen"], out["gen_mb"] = _run(gen + ["--out", str(tmp / "gen")])
+        out["gen_cpu"] = CPU["last"]
         last = tmp / "last"
         _last_year(last, n, exe, jobs)
         out["gen_last"], out["gen_last_mb"] = _run(
             gen + ["--out", str(tmp / "gen2"), "--last-year", str(last)]
         )
+        out["gen_last_cpu"] = CPU["last"]
         shutil.rmtree(tmp / "gen2")
         # filled workbooks: the sample under each unit's file name
         filled = tmp / "filled"
@@ -142,11 +148,13 @@ def bench(n: int, jobs: int, merge_max: int, exe: str) -> dict:
             [exe, "check", str(filled), "--jobs", str(jobs), "--exit-zero"]
             + ["--summary", str(tmp / "summary.xlsx")]
         )
+        out["check_cpu"] = CPU["last"]
         if n <= merge_max:
-            out["merge_floor"] = _pool_map(_read_all, files, 1)
+            out["merge_floor"] = _pool_map(_read_all, files, jobs)
             out["merge"], out["merge_mb"] = _run(
-                [exe, "merge", str(filled), "-o", str(tmp / "merged.xlsx")]
+                [exe, "merge", str(filled), "-o", str(tmp / "merged.xlsx"), "--jobs", str(jobs)]
             )
+            out["merge_cpu"] = CPU["last"]
     return out
 
 
@@ -174,7 +182,7 @@ def main() -> None:
             print(
                 f"{n:>6} units  {label:22s} {r[key]:8.2f} s  {r[key] / n * 1000:7.1f} ms/unit"
                 f"  floor {floor:7.2f} s  ratio {r[key] / floor:6.1f}x"
-                f"  peak {r[key + '_mb']:6.0f} MB",
+                f"  peak {r[key + '_mb']:6.0f} MB  cpu {r[key + '_cpu'] / n * 1000:6.1f} ms/unit",
                 flush=True,
             )
     print("targets: 10,000 generated < 120 s; check within 2x its floor; merge of 1,000 < 30 s;")

@@ -48,6 +48,9 @@ def _row_xml(m: re.Match, raised: dict[int, float]) -> str:
     return f'<row r="{row}" ht="{safe_string(raised[row])}" customHeight="1"'
 
 
+_SLOT = "XLFINPAGEHEADERTEXT"  # where a unit's header text goes in the serialised element
+
+
 def _xml_text(xml: str) -> str:
     """Serialised XML as openpyxl's workbook writer emits it (lxml: non-ASCII as references)."""
     return xml.encode("ascii", "xmlcharrefreplace").decode("ascii") if LXML else xml
@@ -82,6 +85,7 @@ class TemplatePackage:
         # what decides row heights, for values with long wrapped texts (as write_book fits them)
         self.geometry = {ws.title: geometry_of(ws) for ws in wb.worksheets}
         self.header_footer = {ws.title: ws.HeaderFooter for ws in wb.worksheets}
+        self._headers: dict[str, tuple[str, str, str]] = {}
         wb.save(buf)
         fd, name = tempfile.mkstemp(suffix=".xlsx")
         os.close(fd)
@@ -137,16 +141,28 @@ class TemplatePackage:
             items[i] = (part, xml.encode("utf-8"))
         return items
 
+    def _header_parts(self, sheet: str) -> tuple[str, str, str]:
+        """The sheet's headerFooter element as openpyxl writes it, and the same element with a
+        header set, split where the header's text goes (made once a sheet)."""
+        parts = self._headers.get(sheet)
+        if parts is None:
+            hf = self.header_footer[sheet]
+            old = _xml_text(tostring(hf.to_tree()).decode("utf-8"))
+            new = copy.deepcopy(hf)
+            new.oddHeader.right.text = _SLOT
+            new.oddHeader.right.size = HEADER_SIZE
+            before, after = _xml_text(tostring(new.to_tree()).decode("utf-8")).split(_SLOT)
+            parts = self._headers[sheet] = (old, before, after)
+        return parts
+
     def _with_header(self, sheet: str, xml: str, header: HeaderWrite) -> str:
-        """*xml* with its headerFooter element as openpyxl writes it once the header is set."""
-        hf = self.header_footer[sheet]
-        old = _xml_text(tostring(hf.to_tree()).decode("utf-8"))
+        """*xml* with its headerFooter element as openpyxl writes it once the header is set
+        (the text escaped as its XML writer escapes it: & < > and, with lxml, non-ASCII)."""
+        old, before, after = self._header_parts(sheet)
         if old not in xml:
             raise NotFast(f"{sheet}: no page header element")
-        new = copy.deepcopy(hf)
-        new.oddHeader.right.text = header.text.replace("&", "&&")
-        new.oddHeader.right.size = HEADER_SIZE
-        return xml.replace(old, _xml_text(tostring(new.to_tree()).decode("utf-8")), 1)
+        text = _xml_text(escape(header.text.replace("&", "&&")))
+        return xml.replace(old, before + text + after, 1)
 
     def write(
         self, values: list[tuple[str, str, object]], path: Path, header: HeaderWrite | None = None
