@@ -11,6 +11,7 @@ import python_calamine
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
+from xlfin.bulk import _consolidate_chunk as _real_chunk
 from xlfin.bulk import merge_books, safe_filename, unit_book
 from xlfin.cli import app
 from xlfin.interchange import book_to_data, data_to_book
@@ -545,3 +546,26 @@ def test_merge_in_parts_equals_the_merge_at_once():
             assert book_to_data(total.result()[0], profile) == whole, (main, cuts)
         texts = whole["forms"]["OVERVIEW.overview"]["functions"]
         assert (texts == "第三个单位的职能") == (main == 2)
+
+
+def _dies_on_b(job):
+    import os
+
+    if any(Path(p).name.startswith("b") for p in job[0]):
+        os._exit(134)  # as an abort in a native library would
+    return _real_chunk(job)
+
+
+def test_a_dying_merge_worker_is_one_message_naming_the_files(tmp_path, monkeypatch):
+    import xlfin.bulk as bulk
+
+    folder = tmp_path / "units"
+    folder.mkdir()
+    for name in ("a1", "a2", "b1", "b2"):
+        shutil.copyfile(SAMPLE, folder / f"{name}.xlsx")
+    monkeypatch.setattr(bulk, "_consolidate_chunk", _dies_on_b)
+    with pytest.raises(bulk.MergeError) as e:
+        bulk.consolidate(sorted(folder.glob("*.xlsx")), None, None, 0, 2)
+    assert str(e.value).startswith(
+        f"处理 {folder / 'b1.xlsx'} 至 {folder / 'b1.xlsx'} 的进程意外终止"
+    )

@@ -347,6 +347,9 @@ def test_printed_through_libreoffice_short_tables_keep_their_totals_and_the_unit
         # the whole name, never clipped (a long one wraps beside 金额单位, which pdftotext
         # puts in between)
         assert f"编制单位：{dept}" in page.replace("金额单位：万元", ""), spec.title
+        # every table's 合计/总计 row is on its title's page (a long table's is its first
+        # row under the header; a short table prints whole on one page)
+        assert "合计" in page or "总计" in page, spec.title
         if spec.id == "T01":  # a short table: its 总计 rows on the same page as its title
             assert page.count("总计") == 2
         assert re.search(r"第\d+页共\d+页", page), spec.title

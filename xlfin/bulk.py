@@ -650,12 +650,21 @@ def consolidate(
         results = pool.map(_consolidate_chunk, jobs)
     try:
         total: Consolidation | None = None
-        for job, part in zip(jobs, results, strict=True):
-            if isinstance(part, tuple):
-                raise MergeError(f"{part[0]}：{part[1]}")
-            total = part if total is None else total.combine(part)
-            if progress:
-                progress(len(job[0]))
+        done = 0
+        try:
+            for job, part in zip(jobs, results, strict=True):
+                if isinstance(part, tuple):
+                    raise MergeError(f"{part[0]}：{part[1]}")
+                total = part if total is None else total.combine(part)
+                done += 1
+                if progress:
+                    progress(len(job[0]))
+        except BrokenProcessPool:  # a worker died (out of memory …): say which files
+            files = jobs[done][0]
+            raise MergeError(
+                f"处理 {files[0]} 至 {files[-1]} 的进程意外终止（内存或资源耗尽），未生成汇总；"
+                "可减少 --jobs 或分批汇总 / a worker died"
+            ) from None
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)

@@ -8,6 +8,7 @@ as the reader would report it.
 from __future__ import annotations
 
 import dataclasses
+import re
 
 from xlfin.layout import (
     PROJECT_FUND_COLS,
@@ -172,45 +173,11 @@ def _cover_text(v) -> str:
     return str(v).strip()
 
 
-def cover_values(book: Book, profile: Profile) -> list[tuple[str, str, str]]:
-    """(sheet, A1, text) of every cell of the printed covers (sheets of kind ``cover``): the
-    title with the fields of the form ``[semantics] front_cover`` filled in, and each line's
-    value from that form; "" where the form's field is blank. User text stays text."""
-    import re
-
-    ref = dict(profile.semantics).get("front_cover")
-    covers = [s for s in profile.sheets if s.kind == "cover"]
-    if not ref or not covers:
-        return []
-    fields = book.forms.get(ref, {})
-
-    def value(key: str) -> str:
-        cell = fields.get(key)
-        return _cover_text(cell.value if cell is not None else None)
-
-    out = []
-    for s in covers:
-        lay = sheet_layout(profile, s.id)
-        if lay.cover_title:
-            title = re.sub(r"\{(\w+)\}", lambda m: value(m.group(1)), s.title)
-            out.append((s.name, _a1(*lay.cover_title), title))
-        for bl in lay.blocks:
-            for key, pos in bl.field_pos.items():
-                out.append((s.name, _a1(*pos), value(key)))
-    return out
+_FIELD = re.compile(r"\{(\w+)\}")
 
 
-def page_header(book: Book, profile: Profile) -> HeaderWrite | None:
-    """The page header of every printed sheet but the cover: ``[semantics] page_header`` with
-    the fields of the ``front_cover`` form filled in (编制单位：the unit's name); None while the
-    name is blank or the format has none."""
-    import re
-
-    template = dict(profile.semantics).get("page_header")
-    ref = dict(profile.semantics).get("front_cover")
-    if not template or not ref:
-        return None
-    fields = book.forms.get(ref, {})
+def _filled(template: str, fields: dict) -> tuple[str, bool]:
+    """*template* with each {key} replaced by that field's text, and whether any was blank."""
     blank = False
 
     def value(m: re.Match) -> str:
@@ -220,11 +187,41 @@ def page_header(book: Book, profile: Profile) -> HeaderWrite | None:
         blank = blank or not text
         return text
 
-    text = re.sub(r"\{(\w+)\}", value, template)
+    return _FIELD.sub(value, template), blank
+
+
+def cover_values(book: Book, profile: Profile) -> list[tuple[str, str, str]]:
+    """(sheet, A1, text) of every cell of the printed covers (sheets of kind ``cover``): the
+    title with the fields of the form ``[semantics] front_cover`` filled in, and each line's
+    value from that form; "" where the form's field is blank. User text stays text."""
+    ref = dict(profile.semantics).get("front_cover")
+    covers = [s for s in profile.sheets if s.kind == "cover"]
+    if not ref or not covers:
+        return []
+    fields = book.forms.get(ref, {})
+    out = []
+    for s in covers:
+        lay = sheet_layout(profile, s.id)
+        if lay.cover_title:
+            out.append((s.name, _a1(*lay.cover_title), _filled(s.title, fields)[0]))
+        for bl in lay.blocks:
+            for key, pos in bl.field_pos.items():
+                out.append((s.name, _a1(*pos), _filled("{" + key + "}", fields)[0]))
+    return out
+
+
+def page_header(book: Book, profile: Profile) -> HeaderWrite | None:
+    """The page header of every printed sheet but the cover: ``[semantics] page_header`` with
+    the fields of the ``front_cover`` form filled in (编制单位：the unit's name); None while a
+    field it names is blank or the format has none."""
+    template = dict(profile.semantics).get("page_header")
+    ref = dict(profile.semantics).get("front_cover")
+    if not template or not ref:
+        return None
+    text, blank = _filled(template, book.forms.get(ref, {}))
     if blank:
         return None
-    sheets = tuple(s.name for s in profile.sheets if s.kind != "cover")
-    return HeaderWrite(text, sheets)
+    return HeaderWrite(text, tuple(s.name for s in profile.sheets if s.kind != "cover"))
 
 
 def _a1(row: int, col: int) -> str:
