@@ -353,3 +353,18 @@ def test_printed_through_libreoffice_short_tables_keep_their_totals_and_the_unit
         if spec.id == "T01":  # a short table: its 总计 rows on the same page as its title
             assert page.count("总计") == 2
         assert re.search(r"第\d+页共\d+页", page), spec.title
+
+
+def test_the_unit_list_starts_a_page_and_names_have_room(built):
+    """决算单位构成 prints with its heading and header on the page of its rows (a break before
+    it), and the unit's name takes the columns the form has to spare."""
+    profile, wb = built
+    cover = profile.sheet("COVER")
+    ws = wb[cover.name]
+    lay = sheet_layout(profile, "COVER")
+    (units,) = [bl for bl in lay.blocks if bl.spec.type == "list"]
+    assert [b.id for b in ws.row_breaks.brk] == [units.heading_row - 1]
+    header = units.data_top - 1
+    assert ws.cell(header, 2).value in ("单位名称",)
+    merged = {str(r) for r in ws.merged_cells.ranges}
+    assert f"B{header}:C{header}" in merged and f"B{units.data_top}:C{units.data_top}" in merged

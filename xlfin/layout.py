@@ -80,6 +80,7 @@ class SheetLayout:
     cover_title: tuple[int, int] | None = None  # a printed cover's title cell
     label_width: int | None = None  # the first column's width at most (labels wrap)
     heights: dict[int, float] = field(default_factory=dict)  # row → points, where fixed
+    page_starts: list[int] = field(default_factory=list)  # rows that begin a printed page
 
 
 LEGEND = (
@@ -291,8 +292,22 @@ def _table_layout(profile: Profile, s: SheetSpec) -> SheetLayout:
     return lay
 
 
+def _list_spans(b: BlockSpec, width: int) -> list[tuple[int, int]]:
+    """(first, last) column of each field of a list block over *width* columns: the columns
+    to spare go to its first text field (the unit's name), or else to its last field."""
+    spare = width - len(b.fields)
+    wide = next((i for i, f in enumerate(b.fields) if f.type == "text"), len(b.fields) - 1)
+    out, col = [], 1
+    for i in range(len(b.fields)):
+        span = 1 + (max(spare, 0) if i == wide else 0)
+        out.append((col, col + span - 1))
+        col += span
+    return out
+
+
 def _form_layout(s: SheetSpec) -> SheetLayout:
     width = max(4, *(_form_block_width(b) for b in s.blocks))
+    page_starts: list[int] = []
     statics = [
         Static(1, 1, s.title, "title", 1, width),
         Static(2, 1, LEGEND, "legend", None, width),
@@ -315,16 +330,19 @@ def _form_layout(s: SheetSpec) -> SheetLayout:
                 bl.field_pos[f.key] = (r, 2)
                 r += 1
         elif b.type == "list":
-            for i, f in enumerate(b.fields):
-                end = width if i == len(b.fields) - 1 else None
-                statics.append(Static(r, 1 + i, f.label, "header", None, end))
-                bl.list_cols[f.key] = 1 + i
+            if bl.heading_row:  # a list starts a printed page: its heading, header and rows
+                page_starts.append(bl.heading_row)
+            spans = _list_spans(b, width)
+            for f, (first, last) in zip(b.fields, spans, strict=True):
+                end = last if last != first else None
+                statics.append(Static(r, first, f.label, "header", None, end))
+                bl.list_cols[f.key] = first
             r += 1
             bl.data_top = r
             for _ in range(b.list_rows):
-                for i, f in enumerate(b.fields):
-                    end = width if i == len(b.fields) - 1 else None
-                    slots.append(Slot(r, 1 + i, "input", f.type, end))
+                for f, (first, last) in zip(b.fields, spans, strict=True):
+                    end = last if last != first else None
+                    slots.append(Slot(r, first, "input", f.type, end))
                 r += 1
             bl.data_bottom = r - 1
         elif b.type == "fixed":
@@ -365,6 +383,7 @@ def _form_layout(s: SheetSpec) -> SheetLayout:
         blocks.append(bl)
         r += 1
     lay = SheetLayout(spec=s, width=width, blocks=blocks, statics=statics, slots=slots)
+    lay.page_starts = page_starts
     if width <= 6:  # a form: its values span the columns
         for c in range(2, width + 1):
             lay.wide_cols[c] = 16

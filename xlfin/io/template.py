@@ -419,6 +419,8 @@ def _print_setup(ws: Worksheet, layout: SheetLayout) -> None:
         ws.print_title_rows = f"{layout.header_rows[0]}:{layout.header_rows[1]}"
     for start in layout.project_rows[1:]:  # each 绩效自评表 on a page of its own
         ws.row_breaks.append(Break(id=start - 3))
+    for start in layout.page_starts:  # a list (决算单位构成) with its header on one page
+        ws.row_breaks.append(Break(id=start - 1))
 
 
 def build_sheet(
