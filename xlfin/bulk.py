@@ -648,23 +648,36 @@ def consolidate(
     else:
         pool = ProcessPoolExecutor(max_workers=workers)
         results = pool.map(_consolidate_chunk, jobs)
+    total: Consolidation | None = None
+    done = 0
+
+    def add(job, part) -> None:
+        nonlocal total, done
+        if isinstance(part, tuple):
+            raise MergeError(f"{part[0]}：{part[1]}")
+        total = part if total is None else total.combine(part)
+        done += 1
+        if progress:
+            progress(len(job[0]))
+
     try:
-        total: Consolidation | None = None
-        done = 0
         try:
             for job, part in zip(jobs, results, strict=True):
-                if isinstance(part, tuple):
-                    raise MergeError(f"{part[0]}：{part[1]}")
-                total = part if total is None else total.combine(part)
-                done += 1
-                if progress:
-                    progress(len(job[0]))
-        except BrokenProcessPool:  # a worker died (out of memory …): say which files
-            files = jobs[done][0]
-            raise MergeError(
-                f"处理 {files[0]} 至 {files[-1]} 的进程意外终止（内存或资源耗尽），未生成汇总；"
-                "可减少 --jobs 或分批汇总 / a worker died"
-            ) from None
+                add(job, part)
+        except BrokenProcessPool:
+            # a worker died (out of memory …) and took the pool's pending parts with it: the
+            # rest again, each part in a process of its own, so that the one that dies is named
+            for job in jobs[done:]:
+                with ProcessPoolExecutor(1) as alone:
+                    try:
+                        part = alone.submit(_consolidate_chunk, job).result()
+                    except BrokenProcessPool:
+                        files = job[0]
+                        raise MergeError(
+                            f"处理 {files[0]} 至 {files[-1]} 的进程意外终止（内存或资源耗尽），"
+                            "未生成汇总；可减少 --jobs 或分批汇总 / a worker died"
+                        ) from None
+                add(job, part)
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)

@@ -435,10 +435,18 @@ def build_sheet(
         for r in range(top, bottom + 1):
             for c in range(left, right + 1):
                 bordered(ws, r, c)
+    # a sheet of identical blocks (the 绩效自评表) is styled for its first block and the
+    # others copied from it: thousands of forms in a merged workbook take seconds, not minutes
+    period, copies = _repeats(layout)
+    end = layout.project_rows[0] - 2 + period if copies > 1 else None
     for st in layout.statics:
-        _style_static(ws, st, layout)
+        if end is None or st.row < end:
+            _style_static(ws, st, layout)
     for sl in layout.slots:
-        _style_slot(ws, sl, layout, validations, profile.unit_label)
+        if end is None or sl.row < end:
+            _style_slot(ws, sl, layout, validations, profile.unit_label)
+    if end is not None:
+        _copy_blocks(ws, end - period, period, copies, validations)
     for row, height in layout.heights.items():
         ws.row_dimensions[row].height = height
     _widths(ws, layout)
@@ -457,6 +465,58 @@ def build_sheet(
         ws.protection.insertRows = False
         ws.protection.deleteRows = False
     return ws
+
+
+def _repeats(layout: SheetLayout) -> tuple[int, int]:
+    """(rows from one block to the next, number of blocks) of a sheet of 绩效自评表 blocks;
+    (0, 0) for any other sheet."""
+    starts = layout.project_rows
+    if len(starts) < 2:
+        return 0, 0
+    return starts[1] - starts[0], len(starts)
+
+
+def _copy_blocks(ws: Worksheet, top: int, period: int, copies: int, validations) -> None:
+    """Copy the block of rows top…top+period−1 (cells with their values and styles, merged
+    ranges, row heights, validated cells) *copies* − 1 times below it, each *period* rows
+    further down: the same cells as styling each block one by one."""
+    from openpyxl.cell.cell import Cell
+    from openpyxl.utils.cell import coordinate_from_string
+
+    block = [(r, c, cell) for (r, c), cell in ws._cells.items() if top <= r < top + period]
+    merges = [m for m in ws.merged_cells.ranges if top <= m.min_row < top + period]
+    heights = {
+        r: ws.row_dimensions[r].height
+        for r in range(top, top + period)
+        if r in ws.row_dimensions and ws.row_dimensions[r].height
+    }
+    first = {key: list(coords) for key, coords in validations.items()}
+    parsed = {key: [coordinate_from_string(c) for c in coords] for key, coords in first.items()}
+    for k in range(1, copies):
+        off = k * period
+        for r, c, cell in block:
+            if isinstance(cell, MergedCell):
+                new = MergedCell(ws, r + off, c)
+            else:
+                new = Cell(ws, row=r + off, column=c, value=cell.value)
+            new._style = StyleArray(cell._style)
+            ws._cells[(r + off, c)] = new
+        for m in merges:
+            mcr = MergedCellRange.__new__(MergedCellRange)
+            CellRange.__init__(
+                mcr,
+                min_col=m.min_col,
+                min_row=m.min_row + off,
+                max_col=m.max_col,
+                max_row=m.max_row + off,
+            )
+            mcr.ws = ws
+            mcr.start_cell = ws._cells[(m.min_row + off, m.min_col)]
+            ws.merged_cells.ranges.add(mcr)
+        for r, h in heights.items():
+            ws.row_dimensions[r + off].height = h
+        for key, coords in parsed.items():
+            validations[key].extend(f"{col}{row + off}" for col, row in coords)
 
 
 def _legend(ws: Worksheet, layout: SheetLayout) -> None:
