@@ -129,3 +129,37 @@ def test_build_is_reproducible(tmp_path):
     write_template(p, tmp_path / "a.xlsx")
     write_template(p, tmp_path / "b.xlsx")
     assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
+
+
+def test_copied_project_blocks_equal_styled_ones(monkeypatch):
+    """The 绩效自评 sheet styles its first form and copies it to the others (a merged workbook
+    has thousands): the copies are the cells, styles, merges, heights, validations and page
+    breaks that styling every form gives."""
+    import dataclasses
+
+    import xlfin.io.template as T
+
+    base = load_profile("nmg-2023", 2023)
+    profile = dataclasses.replace(
+        base,
+        sheets=tuple(
+            dataclasses.replace(s, projects=7, indicator_rows=12) if s.id == "PERF" else s
+            for s in base.sheets
+        ),
+    )
+
+    def snapshot():
+        ws = T.build_workbook(profile)[profile.sheet("PERF").name]
+        return (
+            {k: (c.value, tuple(c._style), type(c).__name__) for k, c in ws._cells.items()},
+            {str(m) for m in ws.merged_cells.ranges},
+            sorted((d.type, str(d.sqref)) for d in ws.data_validations.dataValidation),
+            {r: d.height for r, d in ws.row_dimensions.items() if d.height},
+            [b.id for b in ws.row_breaks.brk],
+        )
+
+    copied = snapshot()
+    monkeypatch.setattr(T, "_repeats", lambda layout: (0, 0))  # style every form
+    styled = snapshot()
+    assert copied == styled
+    assert len(copied[0]) > 1500 and len(copied[1]) > 90 and len(copied[4]) == 6
