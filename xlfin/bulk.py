@@ -744,15 +744,19 @@ class Consolidation:
         self.units: list[dict[str, Cell]] = []
         self.projects: list = []
 
-    def add(self, b: Book) -> None:
+    def _same_kind(self, year, profile_id) -> None:
+        """Units of one year and one format only (the first one added sets them)."""
         if self.count == 0:
-            self.year, self.profile_id = b.year, b.profile_id
-        elif b.year != self.year:
-            years = "、".join(map(str, sorted({self.year, b.year})))
+            self.year, self.profile_id = year, profile_id
+        elif year != self.year:
+            years = "、".join(map(str, sorted({self.year, year})))
             raise MergeError(f"不能汇总不同年度的工作簿：{years} / cannot merge different years")
-        elif b.profile_id != self.profile_id:
-            ids = "、".join(sorted({self.profile_id, b.profile_id}))
+        elif profile_id != self.profile_id:
+            ids = "、".join(sorted({self.profile_id, profile_id}))
             raise MergeError(f"不能汇总不同格式的工作簿：{ids} / cannot merge different formats")
+
+    def add(self, b: Book) -> None:
+        self._same_kind(b.year, b.profile_id)
         if self.count == self.main:
             self.base = b
         self.count += 1
@@ -802,12 +806,7 @@ class Consolidation:
             return self
         if self.count == 0:
             return later
-        if later.year != self.year:
-            years = "、".join(map(str, sorted({self.year, later.year})))
-            raise MergeError(f"不能汇总不同年度的工作簿：{years} / cannot merge different years")
-        if later.profile_id != self.profile_id:
-            ids = "、".join(sorted({self.profile_id, later.profile_id}))
-            raise MergeError(f"不能汇总不同格式的工作簿：{ids} / cannot merge different formats")
+        self._same_kind(later.year, later.profile_id)
         self.count += later.count
         self.base = self.base if self.base is not None else later.base
         self.present |= later.present

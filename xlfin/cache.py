@@ -44,3 +44,33 @@ def write_atomic(path: Path, data: bytes) -> None:
             tmp.unlink()
         except OSError:
             pass
+
+
+def load(path: Path | None, check) -> object | None:
+    """The object pickled at *path* when *check* accepts it; None when there is none or it
+    cannot be read (the caller rebuilds it). The cache holds only what xlfin wrote there."""
+    import pickle
+
+    if path is None:
+        return None
+    try:
+        found = pickle.loads(path.read_bytes())
+    except Exception:  # missing, stale or damaged
+        return None
+    return found if check(found) else None
+
+
+def keep(path: Path | None, stale: str, obj) -> None:
+    """Pickle *obj* at *path*, first removing the folder's entries matching *stale* (those an
+    earlier version of xlfin or of the formats left)."""
+    import pickle
+
+    if path is None:
+        return
+    for old in path.parent.glob(stale):
+        if old != path:
+            try:
+                old.unlink()
+            except OSError:
+                pass
+    write_atomic(path, pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))

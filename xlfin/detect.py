@@ -73,20 +73,14 @@ def signature(profile: Profile, years: tuple[int, ...] | None = None) -> Signatu
 def signatures() -> list[Signature]:
     """One signature per layout of every shipped format (years of the same layout together),
     kept in the cache folder: detection then builds only the profile it finds."""
-    import pickle
-
-    from xlfin.cache import cache_dir, write_atomic
+    from xlfin.cache import cache_dir, keep, load
     from xlfin.profile import shipped_stamp
 
     folder = cache_dir("profiles")
     path = folder / f"signatures-{shipped_stamp()}.pickle" if folder else None
-    if path is not None:
-        try:
-            found = pickle.loads(path.read_bytes())
-            if isinstance(found, list) and all(isinstance(x, Signature) for x in found):
-                return found
-        except Exception:  # missing, stale or damaged: rebuilt below
-            pass
+    found = load(path, lambda x: isinstance(x, list) and all(isinstance(s, Signature) for s in x))
+    if found is not None:
+        return found
     out = []
     for pid in available():
         variants: dict[tuple, list[int]] = {}
@@ -95,13 +89,7 @@ def signatures() -> list[Signature]:
             variants.setdefault(tuple((t.name, t.title) for t in p.tables), []).append(y)
         for years in variants.values():
             out.append(signature(load_profile(pid, years[0]), tuple(years)))
-    if path is not None:
-        for old in folder.glob("signatures-*.pickle"):
-            try:
-                old.unlink()
-            except OSError:
-                pass
-        write_atomic(path, pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL))
+    keep(path, "signatures-*.pickle", out)
     return out
 
 

@@ -590,28 +590,16 @@ def shipped_stamp() -> str:
 def _shipped(profile_id: str, year: int | None) -> Profile:
     """A shipped profile, built once and kept in the cache folder: parsing the TOML of every
     format takes longer than a whole check, and format detection looks at all of them."""
-    import pickle
-
-    from xlfin.cache import cache_dir, write_atomic
+    from xlfin.cache import cache_dir, keep, load
 
     folder = cache_dir("profiles")
-    if folder is None:
-        return profile_from_raw(_raw_profile(profile_id), year)
-    path = folder / f"{profile_id}-{year or 0}-{shipped_stamp()}.pickle"
-    try:
-        p = pickle.loads(path.read_bytes())
-        if isinstance(p, Profile) and p.id == profile_id:
-            return p
-    except Exception:  # missing, stale or damaged: rebuilt below
-        pass
-    p = profile_from_raw(_raw_profile(profile_id), year)
-    for old in folder.glob(f"{profile_id}-{year or 0}-*.pickle"):  # of an earlier version
-        try:
-            old.unlink()
-        except OSError:
-            pass
-    write_atomic(path, pickle.dumps(p, protocol=pickle.HIGHEST_PROTOCOL))
-    return p
+    path = folder / f"{profile_id}-{year or 0}-{shipped_stamp()}.pickle" if folder else None
+    found = load(path, lambda p: isinstance(p, Profile) and p.id == profile_id)
+    if found is not None:
+        return found
+    built = profile_from_raw(_raw_profile(profile_id), year)
+    keep(path, f"{profile_id}-{year or 0}-*.pickle", built)
+    return built
 
 
 def _for_year(raw: dict, year: int) -> dict:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gc
 import re
+from contextlib import contextmanager
 from pathlib import Path
 
 from xlfin.io.xlsx import MAX_COLS, MAX_ROWS, ReadError, load_values, open_checks, scan_sheets
@@ -762,12 +763,18 @@ def read_book(
     path: str | Path, profile: Profile | str = "nmg-2023", year: int | None = None
 ) -> Book:
     """Read *path* into a Book. Raises ReadError only for files that are not readable at all."""
-    # The model is thousands of small acyclic objects: cyclic GC passes during the read
-    # only cost time (about a fifth of it), so they wait until the read is done.
+    with _no_gc():
+        return _read_book(Path(path), profile, year)
+
+
+@contextmanager
+def _no_gc():
+    """The model is thousands of small acyclic objects: cyclic GC passes during a read only
+    cost time (about a fifth of it), so they wait until the read is done."""
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _read_book(Path(path), profile, year)
+        yield
     finally:
         if enabled:
             gc.enable()
@@ -873,18 +880,13 @@ def read_detected(path: str | Path, profile_id: str | None = None, year: int | N
     (a ProfileError) for a workbook of no known format."""
     from xlfin.detect import detect
 
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with _no_gc():
         path = Path(path)
         open_checks(path)
         scans = scan_sheets(path)
         names, grids = load_values(path, scans)
         found = detect(names, grids, profile_id, year)
         return read_grids(names, grids, found.profile, None, str(path), scans), found
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class _LazyGrids:
@@ -917,9 +919,7 @@ def read_sheets(path: str | Path, only: set[str], profile_id: str | None = None,
 
     from xlfin.detect import Detection, detect
 
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with _no_gc():
         path = Path(path)
         open_checks(path)
         scans = scan_sheets(path)
@@ -935,9 +935,6 @@ def read_sheets(path: str | Path, only: set[str], profile_id: str | None = None,
         except python_calamine.CalamineError as e:
             raise ReadError(f"无法读取工作簿 {path}：{e} / cannot read workbook") from e
         return book, Detection(found.profile, found.note)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def read_grids(
