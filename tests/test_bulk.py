@@ -216,6 +216,7 @@ def test_fast_writer_is_byte_identical_to_openpyxl(tmp_path):
     units = [
         {"unit_code": "1", "unit_name": "A&B <单位> ", "head": " 前后空格 ", "nature": "事业单位"},
         {"unit_code": "2", "unit_name": DEPT, "phone": "0483-8187268"},
+        {"unit_code": "3", "unit_name": "甲\x01乙_x0041_"},  # a control character, an escape
     ]
     for i, unit in enumerate(units):
         book = unit_book(

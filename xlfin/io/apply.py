@@ -44,13 +44,20 @@ def apply_to_workbook(wb, writes: list[Write]) -> None:
 HEADER_SIZE = 9
 
 
+def header_text(text: str) -> str:
+    """*text* as a page header prints it: characters XML cannot hold dropped, ``&`` doubled so
+    that a name is text, never a header code (&P, &D …)."""
+    from xlfin.io.cells import _ILLEGAL
+
+    return _ILLEGAL.sub("", text).replace("&", "&&")
+
+
 def set_page_header(wb, w: HeaderWrite) -> None:
-    """The right page header of the sheets *w* names; ``&`` doubled, so that a name is text,
-    never a header code (&P, &D …)."""
+    """The right page header of the sheets *w* names (:func:`header_text`)."""
     for name in w.sheets:
         if name in wb.sheetnames:
             header = wb[name].oddHeader.right
-            header.text = w.text.replace("&", "&&")
+            header.text = header_text(w.text)
             header.size = HEADER_SIZE
 
 

@@ -22,7 +22,7 @@ from openpyxl.compat import safe_string
 from openpyxl.xml import LXML
 from openpyxl.xml.functions import tostring
 
-from xlfin.io.apply import HEADER_SIZE
+from xlfin.io.apply import HEADER_SIZE, header_text
 from xlfin.io.cells import clean_text
 from xlfin.io.files import atomic_write, normalize_xlsx, write_package
 from xlfin.io.rowfit import geometry_of, raised_rows
@@ -131,8 +131,12 @@ class TemplatePackage:
                 raise NotFast(
                     f"{sheet}: cells not in the template: {sorted(set(cells) - done)[:5]}"
                 )
-            raised = raised_rows(
-                self.geometry[sheet], ((*parse_cell(ref), v) for ref, v in cells.items())
+            raised = raised_rows(  # of the texts as written (clean_text, as put does)
+                self.geometry[sheet],
+                (
+                    (*parse_cell(ref), clean_text(v) if isinstance(v, str) else v)
+                    for ref, v in cells.items()
+                ),
             )
             if raised:
                 xml = _ROW.sub(lambda m, raised=raised: _row_xml(m, raised), xml)
@@ -161,7 +165,7 @@ class TemplatePackage:
         old, before, after = self._header_parts(sheet)
         if old not in xml:
             raise NotFast(f"{sheet}: no page header element")
-        text = _xml_text(escape(header.text.replace("&", "&&")))
+        text = _xml_text(escape(header_text(header.text)))
         return xml.replace(old, before + text + after, 1)
 
     def write(
