@@ -561,13 +561,19 @@ def load_profile(profile_id: str, year: int | None = None) -> Profile:
 
 
 def _stamp() -> str:
-    """What a shipped profile is built from: xlfin's version, the format files, the shipped
-    code lists and the official lists the user imported (names, sizes, times)."""
+    """What a shipped profile is built from: xlfin's version, the code that builds it (this
+    module, the code lists' and detection's, so that an edited checkout never reads a stale
+    entry), the format files, the shipped code lists and the official lists the user imported
+    (names, sizes, times)."""
     import hashlib
 
     from xlfin import __version__
 
     parts = [__version__]
+    here = Path(__file__).resolve().parent
+    for f in (here / "profile.py", here / "detect.py", Path(codes.__file__)):
+        st = f.stat()
+        parts.append(f"{f}:{st.st_size}:{st.st_mtime_ns}")
     folders = [PROFILES, Path(codes.__file__).parent, codes.user_dir()]
     for folder in folders:
         try:
