@@ -10,6 +10,7 @@ from openpyxl.utils import get_column_letter
 
 from xlfin.io.cells import put, sanitize_workbook
 from xlfin.io.files import atomic_write
+from xlfin.io.rowfit import fit_workbook
 from xlfin.marks import RESULT_SHEET, STATE_COL
 from xlfin.writes import KEEP, CellWrite, ChartWrite, HeaderWrite, SheetWrite, Write
 
@@ -175,17 +176,9 @@ def apply_file(source: Path, target: Path, writes_for, fit_rows: bool = False) -
     sanitize_workbook(wb)  # a NaN openpyxl read could not be written back
     apply_to_workbook(wb, writes_for(wb))
     if fit_rows:
-        fit_text_rows(wb)
+        fit_workbook(wb)  # rows with long wrapped texts as tall as they need (io.rowfit)
 
     def save(tmp: Path) -> None:
         wb.save(tmp)
 
     atomic_write(Path(target), save)
-
-
-def fit_text_rows(wb) -> None:
-    """Give each row whose wrapped texts need more lines than it shows the height for them
-    (:mod:`xlfin.io.rowfit`)."""
-    from xlfin.io.rowfit import fit_workbook
-
-    fit_workbook(wb)

@@ -898,14 +898,9 @@ class _LazyGrids:
 
     def __getitem__(self, name: str):
         if name not in self.done:
-            from xlfin.io.xlsx import _bounded_grid
+            from xlfin.io.xlsx import sheet_values
 
-            scan = self.scans.get(name)
-            if scan is not None and scan.too_far:
-                self.done[name] = _bounded_grid(self.path, name)
-            else:
-                sheet = self.wb.get_sheet_by_name(name)
-                self.done[name] = sheet.to_python(skip_empty_area=False)
+            self.done[name] = sheet_values(self.path, self.wb, name, self.scans.get(name))
         return self.done[name]
 
 

@@ -119,13 +119,7 @@ def load_values(
         names = list(wb.sheet_names)
         grids = {}
         for name in names:
-            scan = scans.get(name)
-            if scan is not None and scan.too_far:
-                grids[name] = _bounded_grid(path, name)
-                continue
-            sheet = wb.get_sheet_by_name(name)
-            # skip_empty_area=False: rows start at A1, so list positions are cell positions
-            grids[name] = sheet.to_python(skip_empty_area=False)
+            grids[name] = sheet_values(path, wb, name, scans.get(name))
         return names, grids
     except python_calamine.PasswordError as e:
         raise ReadError(f"工作簿设置了密码，无法读取：{path} / password-protected") from e
@@ -135,6 +129,15 @@ def load_values(
         raise
     except Exception as e:  # calamine raises plain errors for some broken packages
         raise ReadError(f"无法读取工作簿 {path}：{e} / cannot read workbook") from e
+
+
+def sheet_values(path: Path, wb, name: str, scan: SheetScan | None) -> list[list]:
+    """One sheet's values as rows from A1: python-calamine's, or the bounded streaming
+    reader's for a sheet with values beyond MAX_ROWS × MAX_COLS."""
+    if scan is not None and scan.too_far:
+        return _bounded_grid(path, name)
+    # skip_empty_area=False: rows start at A1, so list positions are cell positions
+    return wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
 
 
 def _col_number(letters: bytes) -> int:
