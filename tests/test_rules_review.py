@@ -584,6 +584,7 @@ def test_P118_every_marker_the_text_would_print_is_a_finding_at_its_cell(tmp_pat
     from xlfin.cli import app
     from xlfin.io.reader import read_detected
     from xlfin.narrative import narrate, narrate_traced
+    from xlfin.narrative.render import narrate_asks
 
     root = Path(__file__).resolve().parent.parent
     good, _ = read_detected(root / "samples" / "mof9_2025.xlsx")
@@ -606,6 +607,8 @@ def test_P118_every_marker_the_text_would_print_is_a_finding_at_its_cell(tmp_pat
         p118 = [f for f in findings if f.id == "P118"]
         assert {f.where for f in p118} <= asked  # and P118 reports nothing else
         assert narrate(book, prof) == traced.text
+        # the check finds them without tracing every figure: the same markers, cells, sections
+        assert _asks(narrate_asks(book, prof)) == _asks(traced.asks)
     first = [(f.where, f.message) for f in p118[:3]]
     assert first == [
         (
@@ -622,6 +625,38 @@ def test_P118_every_marker_the_text_would_print_is_a_finding_at_its_cell(tmp_pat
         ),
     ]
     assert "P118" in {f.id for f in findings}
+
+
+def _asks(asks):
+    return [(a.printed, str(a.source), a.section) for a in asks]
+
+
+def test_P118_markers_found_as_the_traced_text_has_them_whatever_was_typed():
+    """Typed texts that look like Markdown headings, tags or emphasis, and a blank 变动原因
+    and 绩效目标完成情况: the markers the check finds are the traced text's, section for
+    section (a typed line starting with # is not a section)."""
+    from pathlib import Path
+
+    from xlfin.io.reader import read_book
+    from xlfin.narrative import narrate_traced
+    from xlfin.narrative.render import narrate_asks
+
+    book = read_book(Path(__file__).resolve().parent.parent / "samples" / "jcdj_2023.xlsx", PROFILE)
+    book.projects[2].fields["name"].value = None  # a blank name in the form's heading
+    book.forms["OVERVIEW.overview"]["functions"].value = "第一行\n# 不是标题\n## 也不是"
+    book.projects[1].fields["name"].value = "<b>**重点**</b> 项目\n# 假标题"
+    book.projects[1].fields["achievement"].value = None
+    book.tables["NOTES"].rows["expense_total"].cells.pop("reason", None)
+    traced = narrate_traced(book, PROFILE)
+    asks = narrate_asks(book, PROFILE)
+    assert _asks(asks) == _asks(traced.asks)
+    assert [(a.printed, a.source.cell, a.section) for a in asks] == [
+        ("【请填写变动原因】", "K5", "一、收入支出决算总体情况说明"),
+        ("【请填写变动原因】", "K17", "一、收入支出决算总体情况说明"),
+        ("【请填写绩效目标完成情况】", "B59", "十四、预算绩效情况说明"),
+        ("【请填写项目名称】", "B65", "十四、预算绩效情况说明"),
+        ("【请填写项目名称】", "B65", "项目支出绩效自评表（2023 年度）：【请填写项目名称】"),
+    ]
 
 
 def test_P119_blank_cell_the_text_reads_beside_filled_amounts():
@@ -666,12 +701,12 @@ def test_S019_money_label_and_S020_sheet_order(tmp_path):
 
 
 def test_P118_a_narrative_that_cannot_be_made_does_not_stop_the_checks(monkeypatch):
-    import xlfin.narrative as narrative
+    import xlfin.narrative.render as render
 
-    def broken(book, profile, publish=False):
+    def broken(book, profile):
         raise ValueError("测试")
 
-    monkeypatch.setattr(narrative, "narrate_traced", broken)
+    monkeypatch.setattr(render, "narrate_asks", broken)
     book = make({"T01": {"gpb": "1"}})
     report = run(book, PROFILE)
     p118 = [f for f in report.findings if f.id == "P118"]

@@ -886,7 +886,7 @@ def merge(
 
     from xlfin.bulk import MergeError, consolidate
     from xlfin.io.files import workbooks_under
-    from xlfin.io.writer import write_book
+    from xlfin.io.writer import write_book_fast
 
     try:
         if profile is not None:
@@ -913,7 +913,7 @@ def merge(
         merged, notes = total.result()
         prof = total.profile
         gc.disable()  # a big workbook is built of millions of acyclic objects
-        write_book(merged, prof, output)
+        write_book_fast(merged, prof, output)
     except MergeError as e:
         fail(str(e))
     except OSError as e:

@@ -469,20 +469,22 @@ def project_block_height(indicators: int) -> int:
     return PROJECT_INDICATOR_TOP + indicators + 1 + len(PROJECT_TEXTS)
 
 
+def project_starts(s: SheetSpec) -> list[int]:
+    """The 项目名称 row of each 绩效自评表 of a sheet of kind projects: each form is its title,
+    its 年度 line and the block, all of one height (so a writer may repeat one form's rows)."""
+    period = 2 + project_block_height(s.indicator_rows) + 1
+    return [3 + k * period for k in range(s.projects)]
+
+
 def _projects_layout(s: SheetSpec, year: int) -> SheetLayout:
     width = PROJECT_WIDTH
     statics: list[Static] = []
     slots: list[Slot] = []
-    starts: list[int] = []
-    r = 1
-    n = s.indicator_rows
-    for _ in range(s.projects):
-        statics.append(Static(r, 1, s.title, "title", None, width))
-        statics.append(Static(r + 1, 1, f"（{year}年度）", "subtitle", None, width))
-        p = r + 2
-        starts.append(p)
-        _project_statics(p, n, statics, slots)
-        r = p + project_block_height(n) + 1
+    starts = project_starts(s)
+    for p in starts:
+        statics.append(Static(p - 2, 1, s.title, "title", None, width))
+        statics.append(Static(p - 1, 1, f"（{year}年度）", "subtitle", None, width))
+        _project_statics(p, s.indicator_rows, statics, slots)
     lay = SheetLayout(spec=s, width=width, blocks=[], statics=statics, slots=slots)
     lay.project_rows = starts
     return lay

@@ -31,15 +31,23 @@ class Source(NamedTuple):
 
 
 Value = Decimal | str | int | None
+_new_source = tuple.__new__  # Source(...) without the NamedTuple's Python-level __new__
 
 
-def column_letter(col: int) -> str:
-    """1 → A, 27 → AA (Excel column letters)."""
+def _letters(col: int) -> str:
     out = ""
     while col:
         col, rem = divmod(col - 1, 26)
         out = chr(65 + rem) + out
     return out
+
+
+_LETTERS = [_letters(i) for i in range(703)]  # A … ZZ, looked up (rules ask thousands a check)
+
+
+def column_letter(col: int) -> str:
+    """1 → A, 27 → AA (Excel column letters)."""
+    return _LETTERS[col] if 0 <= col < 703 else _letters(col)
 
 
 def parse_cell(ref: str) -> tuple[int, int]:
@@ -86,7 +94,9 @@ class Row:
         if c is not None and c.source is not None:
             return c.source
         if self.source is not None and self.columns and col in self.columns:
-            return Source(self.source.sheet, column_letter(self.columns[col]) + str(self.line))
+            return _new_source(
+                Source, (self.source.sheet, f"{column_letter(self.columns[col])}{self.line}")
+            )
         return None
 
     @property

@@ -16,6 +16,7 @@ from xlfin.layout import (
     PROJECT_INDICATOR_COLS,
     PROJECT_INDICATOR_TOP,
     project_field_cells,
+    project_starts,
     sheet_layout,
 )
 from xlfin.model import Book, Source, column_letter, iter_cells
@@ -41,9 +42,8 @@ def place(book: Book, profile: Profile) -> Book:
         for row in table.rows.values():
             row.source = None
     for s in profile.sheets:
-        lay = sheet_layout(profile, s.id)
-        if s.kind == "projects":
-            for proj, p in zip(book.projects, lay.project_rows, strict=False):
+        if s.kind == "projects":  # the rows only (the layout of 5,000 forms is big)
+            for proj, p in zip(book.projects, project_starts(s), strict=False):
                 proj.source = _src(s.name, p, 1)
                 pos = project_field_cells(p, p + PROJECT_INDICATOR_TOP + s.indicator_rows)
                 for key, cell in proj.fields.items():
@@ -58,6 +58,7 @@ def place(book: Book, profile: Profile) -> Book:
                             s.name, p + PROJECT_INDICATOR_TOP + i, PROJECT_INDICATOR_COLS[key]
                         )
             continue
+        lay = sheet_layout(profile, s.id)
         table = book.tables.get(s.id)
         if s.kind == "table" and table is not None:
             table.sheet = s.name

@@ -255,11 +255,29 @@ class Profile:
         """A named list of records of this format (the 三公 ↔ economic-code pairs …)."""
         return [dict(x) for x in dict(self.semantics).get(key, ())]
 
+    def _memo(self) -> dict:
+        """Answers about this (immutable) format, kept: every rule asks them on every check."""
+        memo = self.__dict__.get("_answers")
+        if memo is None:
+            memo = {}
+            object.__setattr__(self, "_answers", memo)
+        return memo
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "_answers"}
+
     def lacks(self, ref: str) -> str | None:
         """None when the profile has what *ref* names, else why not (for 不适用).
 
         ``S`` a sheet; ``S.K`` a block, row, column or field K of sheet S; ``S.K.C`` column
         or field C of block or row K."""
+        memo = self._memo()
+        key = ("lacks", ref)
+        if key not in memo:
+            memo[key] = self._lacks(ref)
+        return memo[key]
+
+    def _lacks(self, ref: str) -> str | None:
         if ref.endswith("="):  # a row the format defines as a sum of other rows
             why = self.lacks(ref[:-1])
             if why:
@@ -303,10 +321,16 @@ class Profile:
         return None
 
     def sheet(self, sheet_id: str) -> SheetSpec:
-        for s in self.sheets:
-            if s.id == sheet_id:
-                return s
-        raise KeyError(sheet_id)
+        memo = self._memo()
+        ids = memo.get("sheets")
+        if ids is None:
+            ids = memo["sheets"] = {}
+            for s in self.sheets:
+                ids.setdefault(s.id, s)
+        try:
+            return ids[sheet_id]
+        except KeyError:
+            raise KeyError(sheet_id) from None
 
     @property
     def tables(self) -> tuple[SheetSpec, ...]:

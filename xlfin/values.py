@@ -129,9 +129,12 @@ def strip_ordinal(label: str) -> str:
     return _ORDINAL.sub("", label)
 
 
+_NARROW = re.compile("[\x00-\u2e80]+")
+
+
 def display_width(text: str) -> int:
-    """Width of *text* in Excel character units: a CJK character counts as two."""
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+    """Width of *text* in Excel character units: a CJK character (above U+2E80) counts as two."""
+    return len(text) + len(_NARROW.sub("", text))
 
 
 def decode_text(data: bytes, encodings=("utf-8-sig", "gb18030")) -> str | None:

@@ -17,6 +17,8 @@ _ESCAPE_LIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 
 def clean_text(text: str) -> str:
     """*text* as XML can hold it: control characters dropped, ``_xHHHH_`` kept literal."""
+    if "_x" not in text and _ILLEGAL.search(text) is None:
+        return text  # nearly every text: nothing to change
     return _ESCAPE_LIKE.sub(r"_x005F_\1", _ILLEGAL.sub("", text))
 
 

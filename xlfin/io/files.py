@@ -92,15 +92,21 @@ def normalize_xlsx(path: Path, stamp: str = "2000-01-01T00:00:00Z") -> None:
     os.replace(tmp, path)
 
 
-def write_package(path: Path, items: list[tuple[str, bytes]], mode: int = 0o600) -> None:
+def write_package(path: Path, items: list[tuple[str, object]], mode: int = 0o600) -> None:
     """Write zip entries in order, with fixed times: the one way xlfin writes a package
-    (*mode*: the entries' permission bits, which unzip tools apply)."""
+    (*mode*: the entries' permission bits, which unzip tools apply). An entry's data is bytes,
+    or an iterator of bytes written as it comes (a part too big to hold in memory whole)."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
         for name, data in items:
             zi = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
             zi.compress_type = zipfile.ZIP_DEFLATED
             zi.external_attr = mode << 16
-            zout.writestr(zi, data)
+            if isinstance(data, bytes | str):
+                zout.writestr(zi, data)
+            else:
+                with zout.open(zi, "w") as fh:
+                    for chunk in data:
+                        fh.write(chunk)
 
 
 def workbooks_under(paths) -> list[Path]:

@@ -38,6 +38,7 @@ from xlfin.model import (
     Row,
     Source,
     Table,
+    _new_source,
     column_letter,
     parse_cell,
 )
@@ -57,14 +58,8 @@ __all__ = ["ReadError", "read_book"]
 HEADER_SCAN_ROWS = 15
 
 
-_new_source = tuple.__new__  # Source(...) without the NamedTuple's Python-level __new__
-_LETTERS = [""] + [column_letter(i) for i in range(1, 703)]
-
-
 def addr(row: int, col: int) -> str:
-    if col < 703:
-        return _LETTERS[col] + str(row)
-    return column_letter(col) + str(row)
+    return f"{column_letter(col)}{row}"
 
 
 class SheetGrid:

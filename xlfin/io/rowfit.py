@@ -43,7 +43,10 @@ def raised_rows(geometry: Geometry, values) -> dict[int, float]:
         if not isinstance(value, str) or not value or (row, col) not in geometry.wrapped:
             continue
         room, rows = geometry.room(row, col)
-        lines = sum(max(1, math.ceil(display_width(part) / room)) for part in value.split("\n"))
+        if 2 * len(value) <= room and "\n" not in value:
+            lines = 1  # fits one line whatever its characters (none is wider than 2)
+        else:
+            lines = sum(max(1, math.ceil(display_width(p) / room)) for p in value.split("\n"))
         # a cell merged over several rows has their heights together: its first row takes
         # what the others lack
         others = sum(geometry.heights.get(r, DEFAULT_HEIGHT) for r in range(row + 1, row + rows))

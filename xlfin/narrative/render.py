@@ -13,8 +13,10 @@ from xlfin.model import Book, Source
 from xlfin.narrative.context import Context, build_context
 from xlfin.narrative.tracing import (
     TRACE,
+    AsksOnly,
     Traced,
     ask,
+    asks_of,
     is_none,
     mark_figures,
     parse,
@@ -125,6 +127,18 @@ def _one_paragraph_a_line(text: str) -> str:
 
 
 MARKER = re.compile(r"^<!-- xlfin:(\w+)(?: (\S+))? -->$")
+
+
+def narrate_asks(book: Book, profile: Profile) -> list:
+    """The 【请填写…】 markers the 情况说明 of *book* would print (what ``narrate_traced(…).asks``
+    gives), each with its cell and section, without tracing every figure of the text."""
+    sources = AsksOnly()
+    token = TRACE.set(sources)
+    try:
+        raw = environment().get_template("document.j2").render(c=build_context(book, profile))
+    finally:
+        TRACE.reset(token)
+    return asks_of(raw, sources)
 
 
 def narrate_traced(book: Book, profile: Profile, publish: bool = False) -> Traced:

@@ -52,9 +52,14 @@ def is_none(value) -> bool:
     return value is None or isinstance(value, Blank)
 
 
+class AsksOnly(list):
+    """The sources of a rendering that traces its 【请填写…】 markers only (figures and typed
+    texts print as they are): what the check needs, at a fraction of a full trace."""
+
+
 def _wrap(opener: str, src, text: str) -> str:
     sources = TRACE.get()
-    if sources is None:
+    if sources is None or (opener != ASK_OPEN and type(sources) is AsksOnly):
         return text
     sources.append(src)
     return f"{opener}{len(sources) - 1}{MID}{text}{CLOSE}"
@@ -74,7 +79,7 @@ def ask(what: str, where=None) -> str:
 
 def typed(text: str) -> str:
     """A text a person typed, marked as such while tracing (its digits are not figures)."""
-    return f"{TYPED_OPEN}{text}{TYPED_CLOSE}" if TRACE.get() is not None and text else text
+    return f"{TYPED_OPEN}{text}{TYPED_CLOSE}" if text and type(TRACE.get()) is list else text
 
 
 @dataclass
@@ -139,6 +144,24 @@ def parse(raw: str, sources: list) -> Traced:
         "\ue005\\d+\ue001(.*?)\ue002", lambda m: m.group(1), re.sub("[\ue003\ue004]", "", raw)
     )
     return Traced(text, figures, spans, marked, sources, asks, raw)
+
+
+_ASK = re.compile("\ue005(\\d+)\ue001(.*?)\ue002", re.S)
+_HEADING = re.compile(r"(?m)^#+ ([^\n]*)")
+
+
+def asks_of(raw: str, sources: AsksOnly) -> list[Figure]:
+    """The markers of a rendering traced with :class:`AsksOnly`, each with the section it is
+    in (as :func:`parse` names them; positions are not kept)."""
+    heads = [(m.start(), _ASK.sub(r"\2", m.group(1))) for m in _HEADING.finditer(raw)]
+    asks: list[Figure] = []
+    h = -1
+    for m in _ASK.finditer(raw):
+        while h + 1 < len(heads) and heads[h + 1][0] <= m.start():
+            h += 1
+        section = "" if h < 0 else "封面" if h == 0 else heads[h][1].rstrip(" \t")
+        asks.append(Figure(0, 0, m.group(2), sources[int(m.group(1))], section))
+    return asks
 
 
 def mark_figures(traced: Traced, notes: dict[str, str]) -> tuple[Traced, int]:

@@ -505,10 +505,10 @@ def narrative_asks(ctx: Context) -> Iterator[Finding]:
     the text compares against, 变动原因, 开支内容, counts, 绩效 figures and 评价结果. The finding
     is at the blank cell, once per cell, and names the section that asks for it; a cell another
     rule already reports (表十一's figures, 三公 counts) is reported once, by that rule."""
-    from xlfin.narrative import narrate_traced
+    from xlfin.narrative.render import narrate_asks
 
     try:
-        asks = narrate_traced(ctx.book, ctx.profile).asks
+        asks = narrate_asks(ctx.book, ctx.profile)
     except Exception as e:  # never let the text stop the checks: say it, check the rest
         yield Finding(
             "P118",

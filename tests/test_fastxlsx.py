@@ -1,0 +1,108 @@
+"""The fast package writer of a consolidated workbook: its sheet of 绩效自评表 is built with two
+forms by openpyxl and the other forms repeated in the sheet's XML. What it writes must be what
+the openpyxl path writes: the same parts, and the same cells, styles, merged ranges,
+validations, row heights and page breaks in the sheet of forms."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from pkgcompare import differing_parts
+
+from xlfin.bulk import merge_books
+from xlfin.io.fastxlsx import Blocks, NotFast, TemplatePackage
+from xlfin.io.reader import read_book
+from xlfin.io.writer import write_book, write_book_fast
+from xlfin.placement import fitted_profile
+from xlfin.profile import load_profile
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "samples" / "jcdj_2023.xlsx"
+
+
+def _forms_sheet(path: Path, name: str):
+    ws = load_workbook(path)[name]
+    return (
+        {k: (c.value, tuple(c._style), type(c).__name__) for k, c in ws._cells.items()},
+        sorted(str(m) for m in ws.merged_cells.ranges),
+        sorted(
+            (d.type, d.formula1, sorted(str(r) for r in d.sqref.ranges))
+            for d in ws.data_validations.dataValidation
+        ),
+        {r: d.height for r, d in ws.row_dimensions.items() if d.height},
+        [b.id for b in ws.row_breaks.brk],
+        ws.dimensions,
+        ws.oddHeader.right.text,
+    )
+
+
+@pytest.fixture(scope="module")
+def merged():
+    profile = load_profile("nmg-2023")
+    books = [read_book(SAMPLE, profile) for _ in range(3)]
+    books[1].projects[0].fields["achievement"].value = "很长的绩效目标完成情况说明" * 30
+    book, _notes = merge_books(books, profile)
+    return book, profile
+
+
+def test_a_consolidated_workbook_is_what_openpyxl_writes(merged, tmp_path):
+    book, profile = merged
+    assert len(book.projects) == 15  # more than the two forms openpyxl builds
+    slow, fast = tmp_path / "slow.xlsx", tmp_path / "fast.xlsx"
+    write_book(book, profile, slow)
+    write_book_fast(book, profile, fast)
+    name = profile.sheet("PERF").name
+    part = "xl/worksheets/sheet" + str(load_workbook(slow).sheetnames.index(name) + 1) + ".xml"
+    # every other part the same (canonical XML); the sheet of forms the same cells and looks
+    assert differing_parts(slow, fast) == [part]
+    a, b = _forms_sheet(slow, name), _forms_sheet(fast, name)
+    assert a == b
+    cells, merges, validations, heights, breaks, dims, header = b
+    assert len(breaks) == 14 and len(merges) > 15 * 12 and dims == "A1:I" + str(15 * 31 - 1)
+    assert max(heights.values()) > 100  # the long 完成情况 row raised, in the 2nd unit's form
+    assert header and header.startswith("编制单位：")
+    # and python-calamine reads what openpyxl reads
+    assert read_book(fast, profile).projects == read_book(slow, profile).projects
+
+
+def test_the_repetition_refuses_what_it_does_not_know():
+    blocks = Blocks(top=1, period=3, copies=5)
+    row = '<row r="{r}"><c r="A{r}" s="1" t="n"></c></row>'
+    rows = "".join(row.format(r=r) for r in range(1, 8))
+    sheet = '<worksheet><dimension ref="A1:A7"/><sheetData>{}</sheetData>{}</worksheet>'
+    out = blocks.sheet_xml(
+        sheet.format(rows, '<mergeCells count="1"><mergeCell ref="A4:A6"/></mergeCells>')
+    )
+    # rows 1–3 stay, 4–6 are the model of forms 2 to 5, row 7 (below them) moves to 16
+    assert out.count("<row ") == 16 and '<dimension ref="A1:A16"/>' in out
+    assert '<row r="16"><c r="A16" s="1" t="n"></c></row></sheetData>' in out
+    assert [f"A{r}:A{r + 2}" in out for r in (1, 4, 7, 10, 13, 16)] == [False] + [True] * 4 + [
+        False
+    ]
+    assert '<mergeCells count="4">' in out
+    with pytest.raises(NotFast, match="rows the repetition does not know"):  # a formula
+        blocks.sheet_xml(sheet.format(rows.replace("></c>", "><f>A1</f></c>", 1), ""))
+    with pytest.raises(NotFast, match="sheet elements"):  # something it would not move
+        blocks.sheet_xml(sheet.format(rows, '<hyperlinks><hyperlink ref="A5"/></hyperlinks>'))
+    with pytest.raises(NotFast, match="cross a form's edge"):
+        blocks.sheet_xml(
+            sheet.format(rows, '<mergeCells count="1"><mergeCell ref="A3:A5"/></mergeCells>')
+        )
+
+
+def test_forms_of_two_heights_are_left_to_openpyxl(merged, monkeypatch):
+    book, profile = merged
+    fitted = fitted_profile(book, profile)
+    import xlfin.io.fastxlsx as F
+
+    real = F.project_starts
+
+    def uneven(spec):
+        starts = real(spec)
+        return [*starts[:-1], starts[-1] + 1]
+
+    monkeypatch.setattr(F, "project_starts", uneven)
+    with pytest.raises(NotFast, match="forms of different heights"):
+        TemplatePackage.for_book(fitted)
