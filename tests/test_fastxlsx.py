@@ -5,6 +5,7 @@ validations, row heights and page breaks in the sheet of forms."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -106,3 +107,20 @@ def test_forms_of_two_heights_are_left_to_openpyxl(merged, monkeypatch):
     monkeypatch.setattr(F, "project_starts", uneven)
     with pytest.raises(NotFast, match="forms of different heights"):
         TemplatePackage.for_book(fitted)
+
+
+def test_more_forms_than_an_excel_sheet_has_rows_is_said_before_writing(merged, tmp_path):
+    book, profile = merged
+    from xlfin.io.writer import TooManyRows, check_rows
+
+    many = dataclasses.replace(book, projects=book.projects[:1] * 33_826)  # 31 rows each
+    with pytest.raises(TooManyRows) as e:
+        write_book_fast(many, profile, tmp_path / "x.xlsx")
+    assert str(e.value) == (
+        "“绩效自评”将有 33826 张绩效自评表、1048605 行，超过 Excel 一个工作表的上限 1048576 行"
+        "（每张 31 行，最多 33825 张）；请分批汇总（例如按地区或主管部门），每批的项目合计不超过此数"
+        " / more rows than one Excel worksheet holds"
+    )
+    assert not (tmp_path / "x.xlsx").exists()
+    fits = dataclasses.replace(book, projects=book.projects[:1] * 33_825)  # the last row: 1048574
+    check_rows(fitted_profile(fits, profile))

@@ -886,7 +886,7 @@ def merge(
 
     from xlfin.bulk import MergeError, consolidate
     from xlfin.io.files import workbooks_under
-    from xlfin.io.writer import write_book_fast
+    from xlfin.io.writer import TooManyRows, write_book_fast
 
     try:
         if profile is not None:
@@ -914,7 +914,7 @@ def merge(
         prof = total.profile
         gc.disable()  # a big workbook is built of millions of acyclic objects
         write_book_fast(merged, prof, output)
-    except MergeError as e:
+    except (MergeError, TooManyRows) as e:
         fail(str(e))
     except OSError as e:
         cannot_write(output, e)

@@ -469,11 +469,18 @@ def project_block_height(indicators: int) -> int:
     return PROJECT_INDICATOR_TOP + indicators + 1 + len(PROJECT_TEXTS)
 
 
+EXCEL_ROWS = 1_048_576  # the rows of one Excel (and WPS, LibreOffice) worksheet
+
+
 def project_starts(s: SheetSpec) -> list[int]:
     """The 项目名称 row of each 绩效自评表 of a sheet of kind projects: each form is its title,
     its 年度 line and the block, all of one height (so a writer may repeat one form's rows)."""
-    period = 2 + project_block_height(s.indicator_rows) + 1
-    return [3 + k * period for k in range(s.projects)]
+    return [3 + k * project_period(s) for k in range(s.projects)]
+
+
+def project_period(s: SheetSpec) -> int:
+    """Rows from one 绩效自评表 to the next (title and 年度 line included)."""
+    return 2 + project_block_height(s.indicator_rows) + 1
 
 
 def _projects_layout(s: SheetSpec, year: int) -> SheetLayout:

@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 
 from xlfin.compute import rate
 from xlfin.io.files import atomic_write
+from xlfin.layout import EXCEL_ROWS
 
 SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
 MONEY = "#,##0.00"
@@ -114,7 +115,6 @@ def summary_frames(outcomes) -> dict[str, pd.DataFrame]:
 
 
 PIVOT_MAX_UNIT_COLUMNS = 100
-EXCEL_ROWS = 1_048_576
 
 
 def stats_frame(outcomes) -> pd.DataFrame:
