@@ -111,7 +111,7 @@ def test_forms_of_two_heights_are_left_to_openpyxl(merged, monkeypatch):
 
 def test_more_forms_than_an_excel_sheet_has_rows_is_said_before_writing(merged, tmp_path):
     book, profile = merged
-    from xlfin.io.writer import TooManyRows, check_rows
+    from xlfin.placement import TooManyRows, check_rows
 
     many = dataclasses.replace(book, projects=book.projects[:1] * 33_826)  # 31 rows each
     with pytest.raises(TooManyRows) as e:
@@ -124,3 +124,19 @@ def test_more_forms_than_an_excel_sheet_has_rows_is_said_before_writing(merged, 
     assert not (tmp_path / "x.xlsx").exists()
     fits = dataclasses.replace(book, projects=book.projects[:1] * 33_825)  # the last row: 1048574
     check_rows(fitted_profile(fits, profile))
+
+
+def test_a_merge_says_it_as_soon_as_the_forms_outgrow_a_sheet(tmp_path, monkeypatch):
+    """The limit is checked while units are added (forms only ever grow): a bureau learns it
+    from the first parts, not after reading ten thousand workbooks; nothing is written."""
+    from typer.testing import CliRunner
+
+    import xlfin.placement as placement
+    from xlfin.cli import app
+
+    monkeypatch.setattr(placement, "EXCEL_ROWS", 200)  # 6 forms of 31 rows
+    out = tmp_path / "汇总.xlsx"
+    res = CliRunner().invoke(app, ["merge", str(SAMPLE), str(SAMPLE), "-o", str(out)])
+    assert res.exit_code == 2
+    assert "“绩效自评”将有 10 张绩效自评表、309 行，超过 Excel 一个工作表的上限 200 行" in res.output
+    assert "最多 6 张" in res.output and not out.exists()

@@ -147,3 +147,24 @@ def test_fill_gives_long_wrapped_texts_the_row_height_they_need(tmp_path):
     # the sample, written by xlfin from its data, has the height already
     assert load_workbook(SAMPLE)["说明数据"].row_dimensions[5].height == 58.0
     assert after.row_dimensions[7].height is None  # no long text there
+
+
+def test_fill_starts_without_numpy_and_leaves_it_importable(tmp_path):
+    """openpyxl imports numpy only to accept numpy numbers, which fill never writes: fill
+    keeps it out (a twentieth of a second at each click), and numpy still imports after."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "f.xlsx"
+    code = (
+        "import sys\n"
+        "from xlfin.cli import main\n"
+        f"sys.argv = ['xlfin', 'fill', r'{SAMPLE}', '-o', r'{out}']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('NUMPY' if 'numpy' in sys.modules else 'NO-NUMPY')\n"
+        "import numpy\n"
+        "print(numpy.int64(2) + 1)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.strip().splitlines()[-2:] == ["NO-NUMPY", "3"], done.stderr
+    assert read_book(out).tables["NOTES"].rows["income_total"].get("change") is not None

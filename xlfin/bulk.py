@@ -636,7 +636,10 @@ def consolidate(
     """The merge of the units at *paths* (each read in its own format, or *profile_id*/*year*),
     texts from the unit at index *main*: consecutive chunks consolidated by *workers*
     processes, combined in file order here, so that the parent neither reads nor holds the
-    units' workbooks. Raises MergeError naming the first file that cannot be merged."""
+    units' workbooks. Raises MergeError naming the first file that cannot be merged, and
+    TooManyRows as soon as the units' 绩效自评表 are more than one Excel sheet holds."""
+    from xlfin.placement import check_rows
+
     size = max(1, min(50, len(paths) // (workers * 4) or 1))
     jobs = [
         ([str(p) for p in paths[i : i + size]], profile_id, year, main - i)
@@ -656,6 +659,7 @@ def consolidate(
         if isinstance(part, tuple):
             raise MergeError(f"{part[0]}：{part[1]}")
         total = part if total is None else total.combine(part)
+        check_rows(total.profile, len(total.projects))  # said now, not after every unit
         done += 1
         if progress:
             progress(len(job[0]))

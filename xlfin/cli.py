@@ -566,9 +566,11 @@ def fill(
 ) -> None:
     """计算百分比：把增减额、增减率、完成预算%、占比和本年决算数写入“说明数据”，并加入“图表”工作表（图1、图2），其余内容保持不变。"""
     from xlfin.compute import fill_writes
+    from xlfin.io import openpyxl_without_numpy
     from xlfin.placement import page_header
     from xlfin.publication import CHART_SHEET, chart_writes
 
+    openpyxl_without_numpy()  # fill writes numbers of its own, never numpy's
     prof, book = _load_book(workbook, profile, year)
     target = _target(workbook, output, in_place, force)
     writes = fill_writes(book, prof)
@@ -886,7 +888,8 @@ def merge(
 
     from xlfin.bulk import MergeError, consolidate
     from xlfin.io.files import workbooks_under
-    from xlfin.io.writer import TooManyRows, write_book_fast
+    from xlfin.io.writer import write_book_fast
+    from xlfin.placement import TooManyRows
 
     try:
         if profile is not None:

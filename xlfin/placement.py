@@ -10,12 +10,15 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from xlfin.errors import UserError
 from xlfin.layout import (
+    EXCEL_ROWS,
     PROJECT_FUND_COLS,
     PROJECT_FUND_ROWS,
     PROJECT_INDICATOR_COLS,
     PROJECT_INDICATOR_TOP,
     project_field_cells,
+    project_period,
     project_starts,
     sheet_layout,
 )
@@ -104,6 +107,29 @@ def place(book: Book, profile: Profile) -> Book:
                     if ckey in columns:
                         cell.source = _src(s.name, line, columns[ckey])
     return book
+
+
+class TooManyRows(UserError):
+    en = "more rows than one Excel worksheet holds"
+
+
+def check_rows(fitted: Profile, projects: int | None = None) -> None:
+    """Raise TooManyRows when a sheet of *fitted* would pass Excel's last row (a consolidated
+    workbook of tens of thousands of 绩效自评表): such a file would not open, or open cut.
+    *projects*: check for that many forms (a merge still adding units: it only grows)."""
+    for s in fitted.sheets:
+        if s.kind != "projects":
+            continue
+        if projects is not None:
+            s = dataclasses.replace(s, projects=projects)
+        last = s.projects * project_period(s) - 1  # forms one after another from row 1
+        if last > EXCEL_ROWS:
+            most = (EXCEL_ROWS + 1) // project_period(s)
+            raise TooManyRows(
+                f"“{s.name}”将有 {s.projects} 张绩效自评表、{last} 行，超过 Excel 一个工作表的"
+                f"上限 {EXCEL_ROWS} 行（每张 {project_period(s)} 行，最多 {most} 张）；"
+                "请分批汇总（例如按地区或主管部门），每批的项目合计不超过此数"
+            )
 
 
 def fitted_profile(book: Book, profile: Profile) -> Profile:

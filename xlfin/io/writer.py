@@ -10,14 +10,12 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from xlfin.errors import UserError
 from xlfin.io.apply import set_page_header
 from xlfin.io.cells import put
 from xlfin.io.rowfit import fit_workbook
 from xlfin.io.template import build_workbook, save_workbook
-from xlfin.layout import EXCEL_ROWS, project_period
 from xlfin.model import Book
-from xlfin.placement import cell_values, fitted_profile, page_header
+from xlfin.placement import cell_values, check_rows, fitted_profile, page_header
 from xlfin.profile import Profile
 
 
@@ -33,26 +31,6 @@ def fill_workbook(wb: Workbook, book: Book, profile: Profile) -> None:
         if ws is None:
             ws = sheets[sheet] = wb[sheet]
         put(ws[cell], value)
-
-
-class TooManyRows(UserError):
-    en = "more rows than one Excel worksheet holds"
-
-
-def check_rows(fitted: Profile) -> None:
-    """Raise TooManyRows when a sheet of *fitted* would pass Excel's last row (a consolidated
-    workbook of tens of thousands of 绩效自评表): such a file would not open, or open cut."""
-    for s in fitted.sheets:
-        if s.kind != "projects" or not s.projects:
-            continue
-        last = s.projects * project_period(s) - 1  # forms one after another from row 1
-        if last > EXCEL_ROWS:
-            most = (EXCEL_ROWS + 1) // project_period(s)
-            raise TooManyRows(
-                f"“{s.name}”将有 {s.projects} 张绩效自评表、{last} 行，超过 Excel 一个工作表的"
-                f"上限 {EXCEL_ROWS} 行（每张 {project_period(s)} 行，最多 {most} 张）；"
-                "请分批汇总（例如按地区或主管部门），每批的项目合计不超过此数"
-            )
 
 
 def write_book(book: Book, profile: Profile, path: Path) -> None:
