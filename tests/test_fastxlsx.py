@@ -138,5 +138,7 @@ def test_a_merge_says_it_as_soon_as_the_forms_outgrow_a_sheet(tmp_path, monkeypa
     out = tmp_path / "汇总.xlsx"
     res = CliRunner().invoke(app, ["merge", str(SAMPLE), str(SAMPLE), "-o", str(out)])
     assert res.exit_code == 2
-    assert "“绩效自评”将有 10 张绩效自评表、309 行，超过 Excel 一个工作表的上限 200 行" in res.output
+    assert (
+        "“绩效自评”将有 10 张绩效自评表、309 行，超过 Excel 一个工作表的上限 200 行" in res.output
+    )
     assert "最多 6 张" in res.output and not out.exists()

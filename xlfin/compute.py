@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from xlfin import codes
 from xlfin.layout import sheet_layout
+from xlfin.memo import once_per_run
 from xlfin.model import Book, Cell, Row, Source, column_letter
 from xlfin.profile import Profile, parse_ref
 from xlfin.trace import traced
@@ -119,6 +120,7 @@ def _text(v) -> str | None:
     return v.strip() if isinstance(v, str) and v.strip() else None
 
 
+@once_per_run
 def comparisons(book: Book, profile: Profile) -> dict[str, Comparison]:
     """Every row of the 说明数据 comparison block, with 本年决算 from the tables."""
     notes = book.tables.get("NOTES")
@@ -230,6 +232,7 @@ def resolve(book: Book, profile: Profile, ref: str, done: dict | None = None) ->
     return table_amount(book, ref)
 
 
+@once_per_run
 def derived(book: Book, profile: Profile) -> dict[str, Decimal | None]:
     """The figures of 说明数据's 其他计算结果 block (rates in %, counts, sums), in row order."""
     if profile.lacks("NOTES.derived") is not None:
@@ -274,6 +277,7 @@ class Item:
         return traced(rate(self.final, self.base), self.cells.get("share"))
 
 
+@once_per_run
 def items(book: Book, profile: Profile) -> list[Item]:
     """表五's 类 and 项 in code order, joined with 说明数据's 年初预算 and 差异原因; a 项 that has a
     budget in 说明数据 but no row in 表五 is included with 决算 0."""

@@ -8,6 +8,7 @@ the context carries a visible marker (【请填写…】, 【请核对…】).
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -91,9 +92,10 @@ class ProjectText:
     achievement: str | None
     problems: str | None
     improvements: str | None
-    table: list[list[str]]
     name: str
-    form: object = None  # the full 项目支出绩效自评表 (xlfin.publication.ProjectForm)
+    # the full 项目支出绩效自评表 (xlfin.publication.ProjectForm), printed in the Markdown text;
+    # None for the Word publication, which draws the forms itself
+    form: object = None
 
 
 # A typed text never becomes structure in the .md/.docx: no blank line starts a paragraph of
@@ -161,8 +163,9 @@ def _typed_text_is_text(ctx: Context) -> Context:
         for attr in ("title", "name", "achievement", "problems", "improvements", "score_note"):
             if getattr(x, attr):
                 setattr(x, attr, md_safe(getattr(x, attr)))
-        x.table = _table_cells(_safe(x.table))
         f = x.form
+        if f is None:
+            continue
         for attr in ("name", "department", "implementer", "goal_expected", "goal_actual"):
             setattr(f, attr, _table_cells(md_safe(getattr(f, attr))))
         f.indicators = _table_cells(_safe(f.indicators))
@@ -249,7 +252,7 @@ def _class_items(book: Book, profile: Profile) -> list[ClassText]:
     return out
 
 
-def _project_texts(book: Book) -> list[ProjectText]:
+def _project_texts(book: Book, forms: bool = True) -> list[ProjectText]:
     out = []
     for p in book.projects:
         name_at = p.fields["name"].source if "name" in p.fields else None
@@ -273,14 +276,7 @@ def _project_texts(book: Book) -> list[ProjectText]:
         note = ""
         if score is not None and any(c is not None for c in parts) and got != score:
             note = f"【请核对：各项得分之和为 {_plain(got)} 分】"
-        table = []
-        for ind in p.indicators:
-            table.append(
-                [str(ind.get(k) or "") for k in ("level1", "level2", "level3", "target", "actual")]
-                + [_plain(_amount(ind.get(k))) for k in ("weight", "score")]
-                + [str(ind.get("deviation") or "")]
-            )
-        form = project_form(p)
+        form = project_form(p) if forms else None
         out.append(
             ProjectText(
                 form=form,
@@ -296,7 +292,6 @@ def _project_texts(book: Book) -> list[ProjectText]:
                 ),
                 problems=_text(p.get("problems")),
                 improvements=_text(p.get("improvements")),
-                table=table,
                 name=name,
             )
         )
@@ -388,7 +383,11 @@ def build_context(book: Book, profile: Profile, publish: bool = False) -> Contex
     unit = _fields(book, "COVER.unit")
     overview = _fields(book, "OVERVIEW.overview")
     dept = _text(unit.get("dept_name")) or missing("部门名称", unit.get("dept_name"))
-    comp = comparisons(book, profile) if profile.lacks("NOTES.compare") is None else {}
+    comp = (  # copies: the texts in them are made Markdown-safe below (a check shares these)
+        {k: copy.copy(v) for k, v in comparisons(book, profile).items()}
+        if profile.lacks("NOTES.compare") is None
+        else {}
+    )
     personnel = [
         ln
         for ec in _econ_lines(book, "T06", profile.codes_of("personnel_classes"))
@@ -501,7 +500,7 @@ def build_context(book: Book, profile: Profile, publish: bool = False) -> Contex
         vehicles_total=value_or_blank(traced(_count(vt), vt_at), vt_at),
         equipment=value_or_blank(traced(_count(eq), eq_at), eq_at),
         performance=perf,
-        projects=_project_texts(book),
+        projects=_project_texts(book, forms=not publish),
         glossary=glossary,
         tables=[s.title for s in profile.published],
         table_ids=[s.id for s in profile.published],

@@ -131,11 +131,17 @@ MARKER = re.compile(r"^<!-- xlfin:(\w+)(?: (\S+))? -->$")
 
 def narrate_asks(book: Book, profile: Profile) -> list:
     """The 【请填写…】 markers the 情况说明 of *book* would print (what ``narrate_traced(…).asks``
-    gives), each with its cell and section, without tracing every figure of the text."""
+    gives), each with its cell and section, without tracing every figure of the text. The
+    text is made as for the publication: what it leaves to the Word document (目录, table
+    lists, charts, the 绩效自评表 forms) holds no marker."""
     sources = AsksOnly()
     token = TRACE.set(sources)
     try:
-        raw = environment().get_template("document.j2").render(c=build_context(book, profile))
+        raw = (
+            environment()
+            .get_template("document.j2")
+            .render(c=build_context(book, profile, publish=True))
+        )
     finally:
         TRACE.reset(token)
     return asks_of(raw, sources)

@@ -14,6 +14,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from xlfin.memo import one_run
 from xlfin.model import Book, Source, parse_cell
 from xlfin.profile import Profile
 
@@ -226,9 +227,10 @@ def run(
     out: list[Finding] = []
     token = CURRENT_PROFILE.set(profile)
     try:
-        for rid in sorted(RULES):
-            if selected(rid, select, ignore) and not_applicable(RULES[rid], profile) is None:
-                out.extend(RULES[rid].func(ctx))
+        with one_run():  # figures several rules need are computed once
+            for rid in sorted(RULES):
+                if selected(rid, select, ignore) and not_applicable(RULES[rid], profile) is None:
+                    out.extend(RULES[rid].func(ctx))
     finally:
         CURRENT_PROFILE.reset(token)
     taken = {(f.sheet, f.cell) for f in out if f.cell and not RULES[f.id].defers}
