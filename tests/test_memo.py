@@ -28,6 +28,8 @@ def test_once_per_book_and_format_within_a_run_and_afresh_outside():
         assert figure(a, "p") is first and figure(b, "p") == [4] and figure(a, "q") == [5]
     with one_run():  # a new run computes again
         assert figure(a, "p") == [6]
+        with one_run():  # a run inside a run is the same run
+            assert figure(a, "p") == [6]
     assert len(calls) == 6
 
 

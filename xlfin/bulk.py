@@ -544,6 +544,7 @@ def _check_one(path: str) -> Outcome:
     """Check one workbook: in the format given (``--profile``) or the one it is."""
     from xlfin.compute import key_figures
     from xlfin.io.reader import read_detected
+    from xlfin.memo import one_run
     from xlfin.rules import run
 
     try:
@@ -556,10 +557,11 @@ def _check_one(path: str) -> Outcome:
     profile = found.profile
     name = book.field("COVER.unit", "dept_name") or ""
     code = book.field("COVER.unit", "unit_code") or ""
-    figures = key_figures(book, profile)
-    if _FIGURES_ONLY:
-        return Outcome(str(code), str(name), "已读取", path, figures=figures)
-    report = run(book, profile)
+    with one_run():  # the key figures and the rules share the comparisons
+        figures = key_figures(book, profile)
+        if _FIGURES_ONLY:
+            return Outcome(str(code), str(name), "已读取", path, figures=figures)
+        report = run(book, profile)
     counts = report.counts()
     status = "有错误" if counts["error"] else ("有警告" if counts["warning"] else "通过")
     findings = [(f.id, f.severity, f.where, f.message) for f in report.findings]

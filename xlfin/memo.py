@@ -18,7 +18,11 @@ T = TypeVar("T")
 
 @contextmanager
 def one_run() -> Iterator[None]:
-    """The span of one check run: figures asked for again are the ones computed first."""
+    """The span of one check run: figures asked for again are the ones computed first
+    (within a span already open, the same span)."""
+    if _RUN.get() is not None:
+        yield
+        return
     token = _RUN.set({})
     try:
         yield
