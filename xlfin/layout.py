@@ -470,6 +470,7 @@ def project_block_height(indicators: int) -> int:
 
 
 EXCEL_ROWS = 1_048_576  # the rows of one Excel (and WPS, LibreOffice) worksheet
+CODES_SHEET = "代码表"  # the hidden sheet of 科目 codes the templates' code cells choose from
 
 
 def project_starts(s: SheetSpec) -> list[int]:

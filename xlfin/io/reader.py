@@ -15,8 +15,9 @@ import re
 from contextlib import contextmanager
 from pathlib import Path
 
-from xlfin.io.xlsx import MAX_COLS, MAX_ROWS, ReadError, load_values, open_checks, scan_sheets
+from xlfin.io.xlsx import MAX_COLS, MAX_ROWS, ReadError, open_checks, open_values, scan_sheets
 from xlfin.layout import (
+    CODES_SHEET,
     PROJECT_FIELDS,
     PROJECT_FUND_COLS,
     PROJECT_FUND_ROWS,
@@ -780,7 +781,7 @@ def _read_book(path: Path, profile: Profile | str, year: int | None) -> Book:
         profile = load_profile(profile, year)
     open_checks(path)
     scans = scan_sheets(path)
-    names, grids = load_values(path, scans)
+    names, grids = open_values(path, scans)  # each sheet read when the format asks for it
     return read_grids(names, grids, profile, None, str(path), scans)
 
 
@@ -811,7 +812,7 @@ def _second_copies(profile: Profile, names, grids, matched: dict[str, str], book
     only the first is read, so the other must be said, not silently ignored."""
     used = set(matched.values())
     for n in names:
-        if n in used:
+        if n in used or n == CODES_SHEET:  # xlfin's own hidden list of 科目 codes
             continue
         base = re.sub(r"\s*[（(]\d+[)）]$", "", n)
         for spec in profile.tables:
@@ -879,24 +880,9 @@ def read_detected(path: str | Path, profile_id: str | None = None, year: int | N
         path = Path(path)
         open_checks(path)
         scans = scan_sheets(path)
-        names, grids = load_values(path, scans)
+        names, grids = open_values(path, scans)
         found = detect(names, grids, profile_id, year)
         return read_grids(names, grids, found.profile, None, str(path), scans), found
-
-
-class _LazyGrids:
-    """Sheet values read by python-calamine when first asked for (a sheet reaching far beyond
-    the tables by the bounded reader, as :func:`load_values` does)."""
-
-    def __init__(self, path: Path, wb, scans: dict):
-        self.path, self.wb, self.scans, self.done = path, wb, scans, {}
-
-    def __getitem__(self, name: str):
-        if name not in self.done:
-            from xlfin.io.xlsx import sheet_values
-
-            self.done[name] = sheet_values(self.path, self.wb, name, self.scans.get(name))
-        return self.done[name]
 
 
 def read_sheets(path: str | Path, only: set[str], profile_id: str | None = None, year=None):
@@ -905,25 +891,18 @@ def read_sheets(path: str | Path, only: set[str], profile_id: str | None = None,
     tables, not its 说明数据 or 绩效自评). Raises ReadError as :func:`read_detected` does."""
     import dataclasses
 
-    import python_calamine
-
     from xlfin.detect import Detection, detect
 
     with _no_gc():
         path = Path(path)
         open_checks(path)
         scans = scan_sheets(path)
-        try:
-            wb = python_calamine.CalamineWorkbook.from_path(str(path))
-            names = list(wb.sheet_names)
-            grids = _LazyGrids(path, wb, scans)
-            found = detect(names, grids, profile_id, year)
-            sub = dataclasses.replace(
-                found.profile, sheets=tuple(s for s in found.profile.sheets if s.id in only)
-            )
-            book = read_grids(names, grids, sub, None, str(path), scans, partial=True)
-        except python_calamine.CalamineError as e:
-            raise ReadError(f"无法读取工作簿 {path}：{e} / cannot read workbook") from e
+        names, grids = open_values(path, scans)
+        found = detect(names, grids, profile_id, year)
+        sub = dataclasses.replace(
+            found.profile, sheets=tuple(s for s in found.profile.sheets if s.id in only)
+        )
+        book = read_grids(names, grids, sub, None, str(path), scans, partial=True)
         return book, Detection(found.profile, found.note)
 
 

@@ -23,6 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from xlfin.io.files import atomic_write, normalize_xlsx
 from xlfin.io.rowfit import fit_workbook
 from xlfin.layout import (
+    CODES_SHEET,
     PROJECT_FUND_COLS,
     PROJECT_INDICATOR_COLS,
     SheetLayout,
@@ -52,7 +53,6 @@ MONEY_PROMPT = "单位：万元，最多两位小数；没有发生的填 0。"
 COUNT_PROMPT = "请填写整数；没有发生的填 0。"
 CODE_PROMPT = "从列表中选择科目编码（类 3 位、款 5 位、项 7 位），也可直接输入；科目名称可留空，xlfin fill 会填上。"
 CHOICE_PROMPT = "请从列表中选择。"
-CODES_SHEET = "代码表"
 
 
 class Styler:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -113,14 +115,41 @@ def load_values(
 ) -> tuple[list[str], dict[str, list[list]]]:
     """Sheet names in order, and each sheet's values as rows (starting at A1). A sheet with
     values beyond MAX_ROWS × MAX_COLS is read by the streaming reader, up to those limits."""
+    names, grids = open_values(path, scans)
+    return names, {name: grids[name] for name in names}
+
+
+class LazyGrids:
+    """A workbook's sheet values, each read by python-calamine when first asked for (a
+    sheet reaching far beyond the tables by the bounded reader): a check reads the sheets
+    its format has, not the hidden 代码表 nor a sheet nobody asks for."""
+
+    def __init__(self, path: Path, wb, scans: dict):
+        self.path, self.wb, self.scans, self.done = path, wb, scans, {}
+
+    def __getitem__(self, name: str) -> list[list]:
+        if name not in self.done:
+            with _read_errors(self.path):
+                self.done[name] = sheet_values(self.path, self.wb, name, self.scans.get(name))
+        return self.done[name]
+
+
+def open_values(
+    path: Path, scans: dict[str, SheetScan] | None = None
+) -> tuple[list[str], LazyGrids]:
+    """Sheet names in order, and their values as :class:`LazyGrids`. Raises ReadError for a
+    workbook python-calamine cannot open (as for a sheet it cannot read, when asked)."""
     scans = scan_sheets(path) if scans is None else scans
-    try:
+    with _read_errors(path):
         wb = python_calamine.CalamineWorkbook.from_path(str(path))
-        names = list(wb.sheet_names)
-        grids = {}
-        for name in names:
-            grids[name] = sheet_values(path, wb, name, scans.get(name))
-        return names, grids
+        return list(wb.sheet_names), LazyGrids(path, wb, scans)
+
+
+@contextmanager
+def _read_errors(path: Path) -> Iterator[None]:
+    """python-calamine's errors as ReadError (a password, a broken package, a broken sheet)."""
+    try:
+        yield
     except python_calamine.PasswordError as e:
         raise ReadError(f"工作簿设置了密码，无法读取：{path} / password-protected") from e
     except python_calamine.CalamineError as e:
