@@ -570,3 +570,36 @@ def test_a_dying_merge_worker_is_one_message_naming_the_files(tmp_path, monkeypa
     assert str(e.value).startswith(
         f"处理 {folder / 'b1.xlsx'} 至 {folder / 'b1.xlsx'} 的进程意外终止"
     )
+
+
+def test_a_merge_keeps_the_units_forms_on_disk_in_file_order(tmp_path):
+    """consolidate() (what `merge` runs) spools the units' 绩效自评 projects instead of holding
+    them: the result's projects are the units' in file order, read back as they are written,
+    and the same book as the merge in memory."""
+    from xlfin.bulk import ProjectSpool, consolidate
+
+    profile = load_profile("nmg-2023")
+    data = json.loads((ROOT / "samples" / "jcdj_2023.json").read_text(encoding="utf-8"))
+    paths, books = [], []
+    for i in range(7):
+        d = json.loads(json.dumps(data))
+        d["forms"]["COVER.unit"]["dept_name"] = f"单位{i}"
+        d["projects"] = d["projects"][: 1 + i % 3]
+        for p in d["projects"]:
+            p["name"] = f"单位{i}的{p['name']}"
+        books.append(data_to_book(d, profile))
+        paths.append(tmp_path / f"u{i}.xlsx")
+        write_book(books[-1], profile, paths[-1])
+    total = consolidate(paths, None, None, 0, 1)
+    assert isinstance(total.projects, ProjectSpool) and len(total.projects) == 13
+    merged = total.result()[0]
+    names = [p.get("name") for p in merged.projects]
+    assert names == [p.get("name") for b in books for p in b.projects]
+    assert names[:4] == [
+        "单位0的宣传工作经费",
+        "单位1的宣传工作经费",
+        names[2],
+        "单位2的宣传工作经费",
+    ]
+    assert list(merged.projects) == list(merged.projects)  # read back again, the same
+    assert book_to_data(merged, profile) == book_to_data(merge_books(books, profile)[0], profile)

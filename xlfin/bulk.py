@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import pickle
 import re
+import tempfile
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -655,13 +658,16 @@ def consolidate(
         results = pool.map(_consolidate_chunk, jobs)
     total: Consolidation | None = None
     done = 0
+    spool = ProjectSpool()  # the units' 绩效自评表, on disk in file order until written
 
     def add(job, part) -> None:
         nonlocal total, done
         if isinstance(part, tuple):
             raise MergeError(f"{part[0]}：{part[1]}")
+        spool.add(part.projects)
+        part.projects = []
         total = part if total is None else total.combine(part)
-        check_rows(total.profile, len(total.projects))  # said now, not after every unit
+        check_rows(total.profile, len(spool))  # said now, not after every unit
         done += 1
         if progress:
             progress(len(job[0]))
@@ -688,7 +694,37 @@ def consolidate(
         if pool is not None:
             pool.shutdown(cancel_futures=True)
     assert total is not None
+    total.projects = spool
     return total
+
+
+class ProjectSpool:
+    """The 绩效自评 projects of a merge in unit order, kept in a temporary file (a part's
+    projects a record) instead of memory: ten thousand units' forms are read back one part at
+    a time while the consolidated workbook is written. A sequence: len() and iteration."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile(prefix="xlfin-merge-")  # gone when closed
+        self._records: list[tuple[int, int]] = []  # (offset, length) of each part
+        self._count = 0
+        self.most_indicators = 0  # the most indicator rows of one project
+
+    def add(self, projects: list) -> None:
+        if not projects:
+            return
+        data = pickle.dumps(projects, protocol=pickle.HIGHEST_PROTOCOL)
+        self._records.append((self._file.seek(0, os.SEEK_END), len(data)))
+        self._file.write(data)
+        self._count += len(projects)
+        self.most_indicators = max(self.most_indicators, *(len(p.indicators) for p in projects))
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator:
+        for offset, length in self._records:
+            self._file.seek(offset)
+            yield from pickle.loads(self._file.read(length))
 
 
 def _is_num(v) -> bool:
@@ -899,5 +935,5 @@ class Consolidation:
         for key, items in base.lists.items():
             if key != "COVER.units":
                 out.lists[key] = [{k: Cell(v.value) for k, v in it.items()} for it in items]
-        out.projects.extend(self.projects)
+        out.projects = self.projects  # a list, or a merge's ProjectSpool
         return out, notes

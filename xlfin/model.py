@@ -31,7 +31,7 @@ class Source(NamedTuple):
 
 
 Value = Decimal | str | int | None
-_new_source = tuple.__new__  # Source(...) without the NamedTuple's Python-level __new__
+new_source = tuple.__new__  # Source(...) without the NamedTuple's Python-level __new__
 
 
 def _letters(col: int) -> str:
@@ -94,7 +94,7 @@ class Row:
         if c is not None and c.source is not None:
             return c.source
         if self.source is not None and self.columns and col in self.columns:
-            return _new_source(
+            return new_source(
                 Source, (self.source.sheet, f"{column_letter(self.columns[col])}{self.line}")
             )
         return None
@@ -213,9 +213,9 @@ class Book:
         return self.tables[table_id]
 
 
-def iter_cells(book: Book):
+def iter_cells(book: Book, projects: bool = True):
     """Every (kind, Cell) of a book: table cells, unit names and notes, form fields, list
-    items, and 绩效自评 cells."""
+    items, and (*projects*) 绩效自评 cells."""
     for t in book.tables.values():
         yield "unit_name", t.unit_name
         yield "note", t.note
@@ -229,12 +229,16 @@ def iter_cells(book: Book):
         for item in items:
             for cell in item.values():
                 yield "list", cell
-    for p in book.projects:
-        for cell in p.fields.values():
-            yield "project", cell
-        for fund in p.funds.values():
-            for cell in fund.values():
+    if projects:
+        for p in book.projects:
+            for cell in project_cells(p):
                 yield "project", cell
-        for ind in p.indicators:
-            for cell in ind.cells.values():
-                yield "project", cell
+
+
+def project_cells(p: Project):
+    """Every Cell of one 绩效自评表: fields, fund rows, indicators."""
+    yield from p.fields.values()
+    for fund in p.funds.values():
+        yield from fund.values()
+    for ind in p.indicators:
+        yield from ind.cells.values()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Iterator
 
 from xlfin.errors import UserError
 from xlfin.layout import (
@@ -22,44 +23,42 @@ from xlfin.layout import (
     project_starts,
     sheet_layout,
 )
-from xlfin.model import Book, Source, column_letter, iter_cells
-from xlfin.profile import Profile
+from xlfin.model import (
+    Book,
+    Project,
+    Source,
+    column_letter,
+    iter_cells,
+    new_source,
+    project_cells,
+)
+from xlfin.profile import Profile, SheetSpec
 from xlfin.writes import HeaderWrite
 
 
 def _src(sheet: str, row: int, col: int) -> Source:
-    return Source(sheet, f"{column_letter(col)}{row}")
+    return new_source(Source, (sheet, f"{column_letter(col)}{row}"))
 
 
-def place(book: Book, profile: Profile) -> Book:
+def place(book: Book, profile: Profile, projects: bool = True) -> Book:
     """Give every row, cell and field of *book* its sheet address in *profile*'s template.
 
     *profile* must have room for the book (see :func:`xlfin.io.writer.fitted_profile`).
     Returns the same book, updated in place. A value that has no place in *profile* (a book
     read in another format: its 表七 in a format without one) is left without an address,
-    so nothing writes it.
+    so nothing writes it. *projects*: the 绩效自评表 too (a writer that places them one at a
+    time, :func:`form_values`, says no).
     """
-    for _kind, cell in iter_cells(book):
+    for _kind, cell in iter_cells(book, projects):
         cell.source = None
     for table in book.tables.values():
         for row in table.rows.values():
             row.source = None
     for s in profile.sheets:
         if s.kind == "projects":  # the rows only (the layout of 5,000 forms is big)
-            for proj, p in zip(book.projects, project_starts(s), strict=False):
-                proj.source = _src(s.name, p, 1)
-                pos = project_field_cells(p, p + PROJECT_INDICATOR_TOP + s.indicator_rows)
-                for key, cell in proj.fields.items():
-                    if key in pos:
-                        cell.source = _src(s.name, *pos[key])
-                for fk, off in PROJECT_FUND_ROWS.items():
-                    for ck, cell in proj.funds.get(fk, {}).items():
-                        cell.source = _src(s.name, p + off, PROJECT_FUND_COLS[ck])
-                for i, ind in enumerate(proj.indicators):
-                    for key, cell in ind.cells.items():
-                        cell.source = _src(
-                            s.name, p + PROJECT_INDICATOR_TOP + i, PROJECT_INDICATOR_COLS[key]
-                        )
+            if projects:
+                for proj, p in zip(book.projects, project_starts(s), strict=False):
+                    _place_project(proj, s, p)
             continue
         lay = sheet_layout(profile, s.id)
         table = book.tables.get(s.id)
@@ -150,7 +149,7 @@ def fitted_profile(book: Book, profile: Profile) -> Profile:
             blocks.append(b)
         s = dataclasses.replace(s, blocks=tuple(blocks))
         if s.kind == "projects":
-            most = max((len(p.indicators) for p in book.projects), default=0)
+            most = most_indicators(book.projects)
             s = dataclasses.replace(
                 s,
                 projects=max(s.projects, len(book.projects)),
@@ -160,12 +159,52 @@ def fitted_profile(book: Book, profile: Profile) -> Profile:
     return dataclasses.replace(profile, sheets=tuple(sheets))
 
 
-def cell_values(book: Book, profile: Profile) -> list[tuple[str, str, object]]:
+def _place_project(proj: Project, s: SheetSpec, p: int) -> None:
+    """Addresses for one 绩效自评表 of sheet *s* whose 项目名称 row is *p*."""
+    proj.source = _src(s.name, p, 1)
+    pos = project_field_cells(p, p + PROJECT_INDICATOR_TOP + s.indicator_rows)
+    for key, cell in proj.fields.items():
+        cell.source = _src(s.name, *pos[key]) if key in pos else None
+    for fk, off in PROJECT_FUND_ROWS.items():
+        for ck, cell in proj.funds.get(fk, {}).items():
+            cell.source = _src(s.name, p + off, PROJECT_FUND_COLS[ck])
+    for i, ind in enumerate(proj.indicators):
+        for key, cell in ind.cells.items():
+            cell.source = _src(s.name, p + PROJECT_INDICATOR_TOP + i, PROJECT_INDICATOR_COLS[key])
+
+
+def form_values(book: Book, profile: Profile) -> Iterator[list[tuple[str, object]]]:
+    """For each project of *book* in turn, (A1, value) of its 绩效自评表's non-blank cells in
+    *profile* (fitted): a writer of thousands of forms takes one at a time (the projects of a
+    merge stay on disk until then)."""
+    for s in profile.sheets:
+        if s.kind != "projects":
+            continue
+        for proj, p in zip(book.projects, project_starts(s), strict=False):
+            _place_project(proj, s, p)
+            yield [
+                (c.source.cell, c.value) for c in project_cells(proj) if c.source and not c.blank
+            ]
+
+
+def most_indicators(projects) -> int:
+    """The most indicator rows one of *projects* has (a merge's spool knows without reading
+    its projects back)."""
+    known = getattr(projects, "most_indicators", None)
+    if known is not None:
+        return known
+    return max((len(p.indicators) for p in projects), default=0)
+
+
+def cell_values(
+    book: Book, profile: Profile, projects: bool = True
+) -> list[tuple[str, str, object]]:
     """(sheet, A1, value) of every non-blank value of *book* placed in *profile* (fitted),
-    including the 科目编码 and 科目名称 of classification rows: what a writer must put where."""
-    place(book, profile)
+    including the 科目编码 and 科目名称 of classification rows: what a writer must put where
+    (*projects*: the 绩效自评表 too, else they come from :func:`form_values`)."""
+    place(book, profile, projects)
     out: list[tuple[str, str, object]] = []
-    for _kind, cell in iter_cells(book):
+    for _kind, cell in iter_cells(book, projects):
         if cell.source is not None and not cell.blank:
             out.append((cell.source.sheet, cell.source.cell, cell.value))
     for table in book.tables.values():

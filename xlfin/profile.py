@@ -25,12 +25,16 @@ they need as references (``T07``, ``T11.operating_cost``, ``NOTES.sangong.car_st
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 from pathlib import Path
+from typing import TypeVar
 
 from xlfin import codes
 from xlfin.errors import UserError
+
+T = TypeVar("T")
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -263,6 +267,14 @@ class Profile:
             object.__setattr__(self, "_answers", memo)
         return memo
 
+    def remember(self, key: tuple, make: Callable[[], T]) -> T:
+        """``make()``, computed once for this format (a format never changes): what a rule
+        derives from the format alone, asked on every check."""
+        memo = self._memo()
+        if key not in memo:
+            memo[key] = make()
+        return memo[key]
+
     def __getstate__(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if k != "_answers"}
 
@@ -271,11 +283,7 @@ class Profile:
 
         ``S`` a sheet; ``S.K`` a block, row, column or field K of sheet S; ``S.K.C`` column
         or field C of block or row K."""
-        memo = self._memo()
-        key = ("lacks", ref)
-        if key not in memo:
-            memo[key] = self._lacks(ref)
-        return memo[key]
+        return self.remember(("lacks", ref), lambda: self._lacks(ref))
 
     def _lacks(self, ref: str) -> str | None:
         if ref.endswith("="):  # a row the format defines as a sum of other rows

@@ -308,11 +308,15 @@ class TemplatePackage:
         self.index = {name: i for i, (name, _data) in enumerate(self.items)}
 
     def render(
-        self, values: list[tuple[str, str, object]], header: HeaderWrite | None = None
+        self,
+        values: list[tuple[str, str, object]],
+        header: HeaderWrite | None = None,
+        forms: Iterator[list[tuple[str, object]]] | None = None,
     ) -> list[tuple[str, bytes | Iterator[bytes]]]:
         """The package entries with *values* ((sheet, A1, value)) written in, and the page
         *header* set on the sheets it names (as :func:`xlfin.io.apply.set_page_header`). A
-        sheet of repeated blocks is a stream of pieces, made while it is written."""
+        sheet of repeated blocks is a stream of pieces, made while it is written; *forms*
+        gives its blocks' values one block after another ((A1, value) of each), as needed."""
         by_sheet: dict[str, dict[str, object]] = {sheet: {} for sheet in self.expanded}
         for sheet, ref, value in values:
             by_sheet.setdefault(sheet, {})[ref] = value
@@ -327,16 +331,16 @@ class TemplatePackage:
             i = self.index[part]
             head = header if header is not None and sheet in header.sheets else None
             if sheet in self.expanded:
-                items[i] = (part, self._stream(sheet, cells, head))
+                items[i] = (part, self._stream(sheet, cells, head, forms))
             else:
                 xml = self._fill(sheet, items[i][1].decode("utf-8"), cells, head)
                 items[i] = (part, xml.encode("utf-8"))
         return items
 
-    def _fill(self, sheet: str, xml: str, cells: dict, header, moved: int = 0, at=None) -> str:
+    def _fill(self, sheet: str, xml: str, cells: dict, header, moved: int = 0) -> str:
         """*xml* with *cells* (A1 → value) written into its empty cells, the rows their
-        wrapped texts need raised (the geometry is the template's, *moved* rows up; *at*: each
-        cell's (row, column), when known) and the page *header*."""
+        wrapped texts need raised (the geometry is the template's, *moved* rows up) and the
+        page *header*."""
         done: set[str] = set()
 
         def repl(m: re.Match) -> str:
@@ -349,13 +353,13 @@ class TemplatePackage:
         xml = _EMPTY.sub(repl, xml) if cells else xml
         if len(done) != len(cells):
             raise NotFast(f"{sheet}: cells not in the template: {sorted(set(cells) - done)[:5]}")
-        at = at or {ref: parse_cell(ref) for ref in cells}
         raised = raised_rows(  # of the texts as written (clean_text, as put does)
             self.geometry[sheet],
             (
-                (at[ref][0] - moved, at[ref][1], clean_text(v))
-                for ref, v in cells.items()
-                if isinstance(v, str)
+                (row - moved, col, clean_text(v))
+                for row, col, v in (
+                    (*parse_cell(ref), v) for ref, v in cells.items() if isinstance(v, str)
+                )
             ),
         )
         if raised:
@@ -365,25 +369,26 @@ class TemplatePackage:
             xml = self._with_header(sheet, xml, header)
         return xml
 
-    def _stream(self, sheet: str, cells: dict, header) -> Iterator[bytes]:
-        """The sheet of repeated blocks, piece by piece, each with its cells written in."""
+    def _stream(self, sheet: str, cells: dict, header, forms=None) -> Iterator[bytes]:
+        """The sheet of repeated blocks, piece by piece, each with its cells written in (the
+        piece of a block with the next of *forms*, when given)."""
         rows: dict[int, list] = {}
         for ref, v in cells.items():
             row, col = parse_cell(ref)
-            rows.setdefault(row, []).append((ref, row, col, v))
+            rows.setdefault(row, []).append((ref, v))
         expanded = self.expanded[sheet]
+        forms = iter(forms or ())
         for text, moved in expanded.pieces():
             mine: dict = {}  # the cells of the rows this piece holds
-            at: dict = {}
             first, last = text.find('<row r="'), text.rfind('<row r="')
             if first >= 0:
                 for r in range(_row_at(text, first), _row_at(text, last) + 1):
-                    for ref, row, col, v in rows.pop(r, ()):
-                        mine[ref] = v
-                        at[ref] = (row, col)
+                    mine.update(rows.pop(r, ()))
+            if text is not expanded.tail:  # a piece with a block: the head has the first
+                mine.update(next(forms, ()))
             own = header if text is expanded.tail else None
-            yield self._fill(sheet, text, mine, own, moved, at).encode("utf-8")
-        if rows:
+            yield self._fill(sheet, text, mine, own, moved).encode("utf-8")
+        if rows or next(forms, None) is not None:
             raise NotFast(f"{sheet}: cells not in the template: rows {sorted(rows)[:5]}")
 
     def _header_parts(self, sheet: str) -> tuple[str, str, str]:
@@ -410,8 +415,12 @@ class TemplatePackage:
         return xml.replace(old, before + text + after, 1)
 
     def write(
-        self, values: list[tuple[str, str, object]], path: Path, header: HeaderWrite | None = None
+        self,
+        values: list[tuple[str, str, object]],
+        path: Path,
+        header: HeaderWrite | None = None,
+        forms: Iterator[list[tuple[str, object]]] | None = None,
     ) -> None:
-        """Write a filled copy of the template to *path* atomically."""
-        items = self.render(values, header)
+        """Write a filled copy of the template to *path* atomically (*forms*: as :meth:`render`)."""
+        items = self.render(values, header, forms)
         atomic_write(Path(path), lambda tmp: write_package(tmp, items))

@@ -39,8 +39,8 @@ from xlfin.model import (
     Row,
     Source,
     Table,
-    _new_source,
     column_letter,
+    new_source,
     parse_cell,
 )
 from xlfin.profile import BlockSpec, Profile, SheetSpec, load_profile
@@ -139,7 +139,7 @@ class SheetGrid:
             line = self.rows[row - 1]
             if col <= len(line):
                 raw = line[col - 1]
-        src = _new_source(Source, (self.name, addr(row, col)))
+        src = new_source(Source, (self.name, addr(row, col)))
         if raw is None or raw == "":
             if self.no_value and src.cell in self.no_value:
                 self.problem(
@@ -379,7 +379,7 @@ def _read_fixed(grid: SheetGrid, table: Table, bl: BlockLayout, dr: int, dc: int
             label=spec_row.label,
             code=spec_row.code,
             block=b.key,
-            source=_new_source(Source, (grid.name, addr(r, label_col))),
+            source=new_source(Source, (grid.name, addr(r, label_col))),
             line=r,
             columns=positions,
         )
@@ -465,7 +465,7 @@ def _read_classified(grid, table: Table, bl: BlockLayout, dr: int, dc: int, spli
             label=name or ("合计" if key == "total" else ""),
             code=None if key == "total" else code,
             block=b.key,
-            source=_new_source(Source, (grid.name, addr(r, code_cols[0]))),
+            source=new_source(Source, (grid.name, addr(r, code_cols[0]))),
             line=r,
             columns=values,
         )

@@ -6,6 +6,7 @@ projects or indicators than the blank template has), so nothing is dropped.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -15,7 +16,7 @@ from xlfin.io.cells import put
 from xlfin.io.rowfit import fit_workbook
 from xlfin.io.template import build_workbook, save_workbook
 from xlfin.model import Book
-from xlfin.placement import cell_values, check_rows, fitted_profile, page_header
+from xlfin.placement import cell_values, check_rows, fitted_profile, form_values, page_header
 from xlfin.profile import Profile
 
 
@@ -49,13 +50,28 @@ def write_book(book: Book, profile: Profile, path: Path) -> None:
 def write_book_fast(book: Book, profile: Profile, path: Path) -> None:
     """What :func:`write_book` writes, by the fast package writer where the template allows
     it: a consolidated workbook of a thousand units and five thousand 绩效自评表 takes seconds
-    and a few hundred MB instead of a minute and gigabytes. The openpyxl path otherwise."""
+    and a few hundred MB instead of a minute and gigabytes; its forms are placed one at a time
+    as the sheet is written (*book*'s projects may be a merge's, kept on disk until then).
+    The openpyxl path otherwise."""
     from xlfin.io.fastxlsx import NotFast, TemplatePackage
 
     fitted = fitted_profile(book, profile)
     check_rows(fitted)
     try:
         pkg = TemplatePackage.for_book(fitted)
-        pkg.write(cell_values(book, fitted), Path(path), page_header(book, fitted))
+        streamed = bool(pkg.expanded)  # the forms' sheet made piece by piece
+        if not streamed:
+            book = _held(book)
+        values = cell_values(book, fitted, projects=not streamed)
+        forms = form_values(book, fitted) if streamed else None
+        pkg.write(values, Path(path), page_header(book, fitted), forms)
     except NotFast:
-        write_book(book, profile, path)
+        write_book(_held(book), profile, path)
+
+
+def _held(book: Book) -> Book:
+    """*book* with its projects in memory (a merge's are on disk: read back as they are
+    placed, their cells' addresses would be lost between placing and writing)."""
+    if isinstance(book.projects, list):
+        return book
+    return dataclasses.replace(book, projects=list(book.projects))

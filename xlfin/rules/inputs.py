@@ -112,10 +112,18 @@ STUB = re.compile(
 CENT2 = Decimal("0.01")
 
 
-def reasons(ctx: Context) -> Iterator[tuple[str, Cell, Decimal, Decimal]]:
+def reasons(ctx: Context) -> list[tuple[str, Cell, Decimal, Decimal]]:
     """Every typed reason with the figure it explains: (what, cell, change, 本年决算). The
     变动原因 of a comparison row explains its change from 上年决算, its 差异原因 the difference
-    from 年初预算; an item's 差异原因 its difference from 年初预算 (决算 from 表五)."""
+    from 年初预算; an item's 差异原因 its difference from 年初预算 (决算 from 表五). Computed
+    once per run (five rules read them)."""
+    cached = getattr(ctx, "_reasons", None)
+    if cached is None:
+        cached = ctx._reasons = list(_reasons(ctx))
+    return cached
+
+
+def _reasons(ctx: Context) -> Iterator[tuple[str, Cell, Decimal, Decimal]]:
     for spec, row in compare_rows(ctx):
         if row is None:
             continue

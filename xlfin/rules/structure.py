@@ -116,6 +116,10 @@ def too_many_decimals(ctx: Context) -> Iterator[Finding]:
 
 def _money_columns(ctx: Context, table_id: str) -> dict:
     """(block, row key or None) → the money columns of that row (None: any row of the block)."""
+    return ctx.profile.remember(("money_columns", table_id), lambda: _find_money(ctx, table_id))
+
+
+def _find_money(ctx: Context, table_id: str) -> dict:
     try:
         sheet = ctx.profile.sheet(table_id)
     except KeyError:
