@@ -27,7 +27,6 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from openpyxl.compat import safe_string
-from openpyxl.utils import column_index_from_string as column_index
 from openpyxl.xml import LXML
 from openpyxl.xml.functions import tostring
 
@@ -181,23 +180,23 @@ class Blocks:
         """The worksheet XML of the two-block sheet, with every block there."""
         return "".join(text for text, _off in self.expand(xml).pieces())
 
-    def _ranges(self, sqref: str) -> list[str]:
-        found = []
+    def _ranges(self, sqref: str) -> Iterator[str]:
+        """The references of *sqref* where every block has them: each one's copies after it,
+        in the order given (the first stays first: a validation's formula is relative to it)."""
         for token in sqref.split():
             m = _RANGE.fullmatch(token)
             if m is None:
                 raise NotFast(f"reference {token}")
             first, last = int(m[2]), int(m[4] or m[2])
             for off in self.offsets(first, last):
-                ref = f"{m[1]}{first + off}" + (f":{m[3]}{last + off}" if m[3] else "")
-                found.append((column_index(m[1]), first + off, ref))
-        return [ref for _c, _r, ref in sorted(found)]
+                yield f"{m[1]}{first + off}" + (f":{m[3]}{last + off}" if m[3] else "")
 
     def _after(self, xml: str) -> str:
         def merges(m: re.Match) -> str:
-            refs = [r for ref in _MERGE.findall(m[1]) for r in self._ranges(ref)]
-            body = "".join(f'<mergeCell ref="{r}"/>' for r in refs)
-            return f'<mergeCells count="{len(refs)}">{body}</mergeCells>'
+            body = "".join(
+                f'<mergeCell ref="{r}"/>' for ref in _MERGE.findall(m[1]) for r in self._ranges(ref)
+            )
+            return f'<mergeCells count="{body.count("<mergeCell ")}">{body}</mergeCells>'
 
         def breaks(m: re.Match) -> str:  # a break belongs to the page it starts
             brks = [
