@@ -168,3 +168,22 @@ def test_fill_starts_without_numpy_and_leaves_it_importable(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.stdout.strip().splitlines()[-2:] == ["NO-NUMPY", "3"], done.stderr
     assert read_book(out).tables["NOTES"].rows["income_total"].get("change") is not None
+
+
+def test_the_fast_load_is_openpyxls_load(tmp_path):
+    """fill loads with merged ranges' borders set through the Styler: saved again, the same
+    package as openpyxl's own load gives (all but the save time in docProps/core.xml)."""
+    from openpyxl import load_workbook
+    from pkgcompare import differing_parts
+
+    from xlfin.io.template import load_workbook_fast
+
+    for src in (
+        SAMPLE,
+        ROOT / "samples" / "mof9_2025.xlsx",
+        ROOT / "templates" / "sh-2024_2024.xlsx",
+    ):
+        a, b = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+        load_workbook(src).save(a)
+        load_workbook_fast(src).save(b)
+        assert set(differing_parts(a, b)) <= {"docProps/core.xml"}, src

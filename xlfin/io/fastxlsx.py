@@ -10,7 +10,8 @@ A consolidated workbook (``merge``) has thousands of 绩效自评表 of one heig
 built with two forms, the second one's rows are the model of every later form (row numbers
 moved, merged ranges, validations and page breaks repeated), and that sheet is made piece by
 piece while the zip is written. Tests prove the cells, styles, merges, validations, heights
-and breaks are the openpyxl path's (only the order of merged ranges differs).
+and breaks are the openpyxl path's (only the order of the merged ranges and of a validation's
+ranges differs).
 """
 
 from __future__ import annotations

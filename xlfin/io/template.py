@@ -98,21 +98,27 @@ def merge(ws: Worksheet, top: int, left: int, bottom: int, right: int) -> None:
     range before it (quadratic: a merged workbook of 1,000 units has 70,000 ranges; a layout's
     ranges never overlap), and with its border copying done through the Styler. The same
     ranges in the same order, the same cells and styles as ``merge_cells``."""
-    style = styler(ws.parent)
     coord = CellRange(min_col=left, min_row=top, max_col=right, max_row=bottom).coord
     mcr = MergedCellRange.__new__(MergedCellRange)
     CellRange.__init__(mcr, range_string=coord)
     mcr.ws = ws
-    start = ws.cell(top, left)
-    mcr.start_cell = start
-    end = ws._cells.get((bottom, right))
-    if end is not None:  # the top-left cell takes the bottom-right cell's right/bottom sides
-        extra = Border(right=end.border.right, bottom=end.border.bottom)
-        style(
-            start, ("merge", end._style.borderId), lambda c: setattr(c, "border", c.border + extra)
-        )
+    _start_borders(mcr)
     ws.merged_cells.ranges.add(mcr)
     clean_merged(ws, mcr)
+
+
+def _start_borders(mcr: MergedCellRange) -> None:
+    """What ``MergedCellRange._get_borders`` does (the top-left cell, made if missing, takes
+    the bottom-right cell's right and bottom sides), through the Styler."""
+    ws = mcr.ws
+    start = ws.cell(mcr.min_row, mcr.min_col)
+    mcr.start_cell = start
+    end = ws._cells.get((mcr.max_row, mcr.max_col))
+    if end is not None:
+        extra = Border(right=end.border.right, bottom=end.border.bottom)
+        styler(ws.parent)(
+            start, ("merge", end._style.borderId), lambda c: setattr(c, "border", c.border + extra)
+        )
 
 
 def clean_merged(ws: Worksheet, mcr: MergedCellRange) -> None:
@@ -154,21 +160,22 @@ def clean_merged(ws: Worksheet, mcr: MergedCellRange) -> None:
 
 
 def load_workbook_fast(path):
-    """openpyxl's ``load_workbook``, its merged ranges formatted through the Styler (most of
-    the time loading a template-shaped workbook took) and without cyclic garbage collection
-    while the cells are made. The same workbook."""
+    """openpyxl's ``load_workbook``, its merged ranges' borders set and formatted through the
+    Styler (most of the time loading a template-shaped workbook took) and without cyclic
+    garbage collection while the cells are made. The same workbook."""
     import gc
 
     from openpyxl import load_workbook
 
-    original = Worksheet._clean_merge_range
+    original = Worksheet._clean_merge_range, MergedCellRange._get_borders
     enabled = gc.isenabled()
     Worksheet._clean_merge_range = clean_merged
+    MergedCellRange._get_borders = _start_borders
     gc.disable()
     try:
         return load_workbook(path)
     finally:
-        Worksheet._clean_merge_range = original
+        Worksheet._clean_merge_range, MergedCellRange._get_borders = original
         if enabled:
             gc.enable()
 
