@@ -142,3 +142,28 @@ def test_a_merge_says_it_as_soon_as_the_forms_outgrow_a_sheet(tmp_path, monkeypa
         "“绩效自评”将有 10 张绩效自评表、309 行，超过 Excel 一个工作表的上限 200 行" in res.output
     )
     assert "最多 6 张" in res.output and not out.exists()
+
+
+def test_a_consolidated_workbook_longer_than_xlfin_reads_says_so_without_false_findings(tmp_path):
+    """65 units × 5 forms = 10,075 rows: xlfin reads a sheet's first 10,000; the check says the
+    forms after them are not read (not to delete them: they are the merge's), reports no form
+    as lacking its 总分 row where the cut runs through it, and checks the tables as always."""
+    from xlfin.rules import run
+
+    profile = load_profile("nmg-2023")
+    book, _notes = merge_books([read_book(SAMPLE, profile) for _ in range(65)], profile)
+    out = tmp_path / "汇总.xlsx"
+    write_book_fast(book, profile, out)
+    again = read_book(out, profile)
+    assert len(again.projects) == 322  # the forms wholly within the first 10,000 rows
+    found = run(again, profile).findings
+    assert [(f.id, f.where, f.message) for f in found if f.id in ("S015", "S005")] == [
+        (
+            "S015",
+            "绩效自评!C10001",
+            "绩效自评表共 10074 行，xlfin 只读一张工作表的前 10000 行：第 10000 行以后的绩效自评表"
+            "未读取，也未校验（汇总工作簿的表格照常校验；各项目请在各单位的工作簿中校验）",
+        )
+    ]
+    one = read_book(SAMPLE, profile).tables["T01"].get("income_total", "amount")
+    assert again.tables["T01"].get("income_total", "amount") == 65 * one  # tables read whole

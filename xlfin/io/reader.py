@@ -702,7 +702,9 @@ def _read_form_rows(grid: SheetGrid, table: Table, b: BlockSpec, start: int, end
 # ------------------------------------------------------------------ 绩效自评
 
 
-def _read_projects(grid: SheetGrid) -> list[Project]:
+def _read_projects(grid: SheetGrid, cut: bool = False) -> list[Project]:
+    """The 绩效自评表 of the sheet; *cut*: the sheet goes on beyond the rows read (a form the
+    cut runs through is left out, as the ones after it: S015 says so)."""
     out = []
     fund_cols = [(k, c, "money") for k, c in PROJECT_FUND_COLS.items()]
     indicator_cols = [
@@ -731,6 +733,8 @@ def _read_projects(grid: SheetGrid) -> list[Project]:
             if ind.cells:
                 proj.indicators.append(ind)
             r += 1
+        if cut and r > grid.nrows:
+            break  # the form runs past the rows read
         if grid.text(r, 1) == "总分":
             for key, what in (("total_weight", "总分“分值”"), ("total_score", "总分“得分”")):
                 proj.fields[key] = grid.value(r, PROJECT_TOTAL_COLS[key], "money", what)
@@ -840,7 +844,7 @@ def _second_copies(profile: Profile, names, grids, matched: dict[str, str], book
                 break
 
 
-def _scan_problems(name: str, scan, book: Book) -> None:
+def _scan_problems(name: str, scan, book: Book, forms: bool = False) -> None:
     """Error values and far-away cells of a sheet, which the values alone do not show."""
     if scan is None:
         return
@@ -855,7 +859,22 @@ def _scan_problems(name: str, scan, book: Book) -> None:
                 f"单元格是错误值 {error}（公式出错或引用失效），xlfin 按空白读取；请修正公式或填入数字",
             )
         )
-    if scan.outside:
+    if scan.outside and forms and scan.cols <= MAX_COLS:
+        # a sheet of 绩效自评表 longer than xlfin reads: a consolidated workbook's, not a stray
+        # entry to delete
+        book.problems.append(
+            Problem(
+                "outside",
+                name,
+                scan.outside[0],
+                f"第 {scan.rows} 行",
+                f"前 {MAX_ROWS} 行以内",
+                f"绩效自评表共 {scan.rows} 行，xlfin 只读一张工作表的前 {MAX_ROWS} 行："
+                f"第 {MAX_ROWS} 行以后的绩效自评表未读取，也未校验（汇总工作簿的表格照常校验；"
+                "各项目请在各单位的工作簿中校验）",
+            )
+        )
+    elif scan.outside:
         more = "等" if len(scan.outside) > 1 else ""
         book.problems.append(
             Problem(
@@ -960,12 +979,13 @@ def read_grids(
                 book.tables[spec.id] = Table(id=spec.id, sheet=spec.name, present=False)
             continue
         name = matched[spec.id]
-        _scan_problems(name, scans.get(name), book)
+        _scan_problems(name, scans.get(name), book, forms=spec.kind == "projects")
         grid = SheetGrid(name, grids[name], no_value.get(name, set()), book.problems)
         if spec.kind == "table":
             book.tables[spec.id] = _read_table(profile, spec, grid)
         elif spec.kind == "projects":
-            book.projects = _read_projects(grid)
+            scan = scans.get(name)
+            book.projects = _read_projects(grid, cut=scan is not None and scan.rows > MAX_ROWS)
         else:
             _read_form_sheet(profile, spec, grid, book)
     year = book.field("COVER.unit", "year")

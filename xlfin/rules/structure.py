@@ -174,7 +174,9 @@ def _code_rows(ctx: Context):
 def outside(ctx: Context) -> Iterator[Finding]:
     """A sheet has values far outside any table (beyond 10,000 rows or 64 columns), such as a
     stray entry at XFD1048576. They are not read (reading the whole rectangle would take
-    gigabytes); delete them. One finding per sheet, at the first such cell."""
+    gigabytes); delete them. One finding per sheet, at the first such cell. A sheet of
+    绩效自评表 longer than that (a consolidated workbook of hundreds of units) is the one
+    exception: the finding says the forms after row 10,000 were neither read nor checked."""
     yield from _problems(ctx, ("outside",), "S015", "warning")
 
 
