@@ -82,6 +82,7 @@ def environment() -> Environment:
     env = Environment(
         bytecode_cache=_bytecode_cache(),
         loader=PackageLoader("xlfin.narrative", "templates"),
+        auto_reload=False,  # the templates ship with xlfin: no stat of each include per render
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
