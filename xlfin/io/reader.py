@@ -733,8 +733,8 @@ def _read_projects(grid: SheetGrid, cut: bool = False) -> list[Project]:
             if ind.cells:
                 proj.indicators.append(ind)
             r += 1
-        if cut and r > grid.nrows:
-            break  # the form runs past the rows read
+        if cut and r + len(PROJECT_TEXTS) > grid.nrows:
+            break  # the form (its 总分 or text rows) runs past the rows read
         if grid.text(r, 1) == "总分":
             for key, what in (("total_weight", "总分“分值”"), ("total_score", "总分“得分”")):
                 proj.fields[key] = grid.value(r, PROJECT_TOTAL_COLS[key], "money", what)
