@@ -144,26 +144,64 @@ def test_a_merge_says_it_as_soon_as_the_forms_outgrow_a_sheet(tmp_path, monkeypa
     assert "最多 6 张" in res.output and not out.exists()
 
 
-def test_a_consolidated_workbook_longer_than_xlfin_reads_says_so_without_false_findings(tmp_path):
-    """65 units × 5 forms = 10,075 rows: xlfin reads a sheet's first 10,000; the check says the
-    forms after them are not read (not to delete them: they are the merge's), reports no form
-    as lacking its 总分 row where the cut runs through it, and checks the tables as always."""
-    from xlfin.rules import run
-
+@pytest.fixture(scope="module")
+def long_merge(tmp_path_factory):
+    """65 units × 5 forms: a sheet of 绩效自评表 of 10,074 rows (more than other sheets are read)."""
     profile = load_profile("nmg-2023")
     book, _notes = merge_books([read_book(SAMPLE, profile) for _ in range(65)], profile)
-    out = tmp_path / "汇总.xlsx"
+    out = tmp_path_factory.mktemp("long") / "汇总.xlsx"
     write_book_fast(book, profile, out)
+    return out, profile
+
+
+def test_a_consolidated_workbook_is_checked_whole(long_merge):
+    """A sheet of forms is read long (up to 200,000 rows, 16 columns): every form of a big merge
+    is read and checked, and nothing is said to be outside a table."""
+    from xlfin.rules import run
+
+    out, profile = long_merge
     again = read_book(out, profile)
-    assert len(again.projects) == 322  # the forms wholly within the first 10,000 rows
+    assert len(again.projects) == 325 and again.projects[-1].get("name") == "社会力量购买服务"
+    assert again.problems == []
+    found = run(again, profile).findings
+    assert [f for f in found if f.id in ("S015", "S005")] == []
+    sample = read_book(SAMPLE, profile)
+    n302 = sum(f.id == "N302" for f in run(sample, profile).findings)
+    assert n302 == 3 and sum(f.id == "N302" for f in found) == 65 * n302  # every form checked
+    one = sample.tables["T01"].get("income_total", "amount")
+    assert again.tables["T01"].get("income_total", "amount") == 65 * one
+
+
+def test_forms_beyond_what_is_read_are_said_to_be_unread(long_merge, monkeypatch):
+    """Longer than xlfin reads (here 5,000 rows): the check says the forms after that row were
+    neither read nor checked (not to delete them: they are the merge's), and a form the cut
+    runs through is left out, not reported as lacking its 总分 row."""
+    import xlfin.io.xlsx as X
+    from xlfin.rules import run
+
+    monkeypatch.setattr(X, "LONG_ROWS", 5000)
+    out, profile = long_merge
+    again = read_book(out, profile)
+    assert len(again.projects) == 161  # the forms wholly within the first 5,000 rows
     found = run(again, profile).findings
     assert [(f.id, f.where, f.message) for f in found if f.id in ("S015", "S005")] == [
         (
             "S015",
-            "绩效自评!C10001",
-            "绩效自评表共 10074 行，xlfin 只读一张工作表的前 10000 行：第 10000 行以后的绩效自评表"
+            "绩效自评!A5001",
+            "绩效自评表共 10074 行，xlfin 只读这张工作表的前 5000 行：第 5000 行以后的绩效自评表"
             "未读取，也未校验（汇总工作簿的表格照常校验；各项目请在各单位的工作簿中校验）",
         )
     ]
-    one = read_book(SAMPLE, profile).tables["T01"].get("income_total", "amount")
-    assert again.tables["T01"].get("income_total", "amount") == 65 * one  # tables read whole
+
+
+def test_a_part_larger_than_xlfin_reads_is_refused_by_size_not_as_a_zip_bomb(monkeypatch):
+    """A consolidated workbook of thousands of units compresses like any workbook (about 9×):
+    refused for its size, said so, not called a zip bomb (that is the compression ratio)."""
+    import xlfin.io.xlsx as X
+
+    monkeypatch.setattr(X, "MAX_PART_BYTES", 20_000)  # smaller than the sample's biggest sheet
+    with pytest.raises(X.ReadError) as e:
+        read_book(SAMPLE, "nmg-2023")
+    text = str(e.value)
+    assert "超过 xlfin 读取的上限" in text and "汇总工作簿请分批汇总" in text
+    assert "压缩炸弹" not in text and text.endswith("/ a part is larger than xlfin reads, refused")

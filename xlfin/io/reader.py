@@ -15,7 +15,15 @@ import re
 from contextlib import contextmanager
 from pathlib import Path
 
-from xlfin.io.xlsx import MAX_COLS, MAX_ROWS, ReadError, open_checks, open_values, scan_sheets
+from xlfin.io.xlsx import (
+    MAX_COLS,
+    MAX_ROWS,
+    ReadError,
+    open_checks,
+    open_values,
+    rows_read,
+    scan_sheets,
+)
 from xlfin.layout import (
     CODES_SHEET,
     PROJECT_FIELDS,
@@ -848,7 +856,9 @@ def _scan_problems(name: str, scan, book: Book, forms: bool = False) -> None:
     """Error values and far-away cells of a sheet, which the values alone do not show."""
     if scan is None:
         return
-    for cell, error in sorted(scan.errors.items(), key=lambda x: parse_cell(x[0])):
+    rows = rows_read(scan, forms)
+    errors = sorted(scan.errors.items(), key=lambda x: parse_cell(x[0]))
+    for cell, error in (e for e in errors if rows is None or parse_cell(e[0])[0] <= rows):
         book.problems.append(
             Problem(
                 "error_value",
@@ -859,18 +869,20 @@ def _scan_problems(name: str, scan, book: Book, forms: bool = False) -> None:
                 f"单元格是错误值 {error}（公式出错或引用失效），xlfin 按空白读取；请修正公式或填入数字",
             )
         )
-    if scan.outside and forms and scan.cols <= MAX_COLS:
+    if rows is None:
+        return  # read whole (a long sheet of 绩效自评表 included)
+    if forms and scan.cols <= MAX_COLS:
         # a sheet of 绩效自评表 longer than xlfin reads: a consolidated workbook's, not a stray
         # entry to delete
         book.problems.append(
             Problem(
                 "outside",
                 name,
-                scan.outside[0],
+                f"A{rows + 1}",
                 f"第 {scan.rows} 行",
-                f"前 {MAX_ROWS} 行以内",
-                f"绩效自评表共 {scan.rows} 行，xlfin 只读一张工作表的前 {MAX_ROWS} 行："
-                f"第 {MAX_ROWS} 行以后的绩效自评表未读取，也未校验（汇总工作簿的表格照常校验；"
+                f"前 {rows} 行以内",
+                f"绩效自评表共 {scan.rows} 行，xlfin 只读这张工作表的前 {rows} 行："
+                f"第 {rows} 行以后的绩效自评表未读取，也未校验（汇总工作簿的表格照常校验；"
                 "各项目请在各单位的工作簿中校验）",
             )
         )
@@ -979,13 +991,15 @@ def read_grids(
                 book.tables[spec.id] = Table(id=spec.id, sheet=spec.name, present=False)
             continue
         name = matched[spec.id]
-        _scan_problems(name, scans.get(name), book, forms=spec.kind == "projects")
-        grid = SheetGrid(name, grids[name], no_value.get(name, set()), book.problems)
+        forms = spec.kind == "projects"
+        _scan_problems(name, scans.get(name), book, forms)
+        sheet = getattr(grids, "sheet", None)  # a sheet of forms may be read long (LazyGrids)
+        values = sheet(name, forms) if sheet is not None else grids[name]
+        grid = SheetGrid(name, values, no_value.get(name, set()), book.problems)
         if spec.kind == "table":
             book.tables[spec.id] = _read_table(profile, spec, grid)
         elif spec.kind == "projects":
-            scan = scans.get(name)
-            book.projects = _read_projects(grid, cut=scan is not None and scan.rows > MAX_ROWS)
+            book.projects = _read_projects(grid, cut=rows_read(scans.get(name), True) is not None)
         else:
             _read_form_sheet(profile, spec, grid, book)
     year = book.field("COVER.unit", "year")

@@ -21,12 +21,18 @@ import python_calamine
 
 from xlfin.errors import UserError
 
-# What no real 决算 workbook exceeds (the sample: 15 sheets, 0.3 MB inflated).
-MAX_PART_BYTES = 64 * 1024 * 1024  # one part, inflated
-MAX_TOTAL_BYTES = 256 * 1024 * 1024  # the whole package, inflated
+# What no real 决算 workbook exceeds (the sample: 15 sheets, 0.3 MB inflated; a consolidated
+# workbook of 1,000 units: its sheet of 5,000 绩效自评表 inflates to 86 MB).
+MAX_PART_BYTES = 160 * 1024 * 1024  # one part, inflated
+MAX_TOTAL_BYTES = 320 * 1024 * 1024  # the whole package, inflated
 MAX_RATIO = 200  # inflated ÷ compressed, for parts over 1 MB
 MAX_ROWS = 10000  # rows read of one sheet
 MAX_COLS = 64  # columns read of one sheet (BL)
+# A sheet of 绩效自评表 grows with the projects (a consolidated workbook: 31 rows a form, 9
+# columns): read whole up to LONG_ROWS rows while it is no wider than LONG_COLS (at most 3.2
+# million cells, whatever a stray entry does).
+LONG_ROWS = 200_000
+LONG_COLS = 16
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
@@ -81,8 +87,14 @@ def _bomb_checks(path: Path) -> None:
     for info in infos:
         total += info.file_size
         ratio = info.file_size / max(info.compress_size, 1)
-        too_big = info.file_size > MAX_PART_BYTES
-        if too_big or (info.file_size > 1024 * 1024 and ratio > MAX_RATIO):
+        if info.file_size > MAX_PART_BYTES and ratio <= MAX_RATIO:
+            raise ReadError(
+                f"工作簿的 {info.filename} 解压后有 {info.file_size // (1024 * 1024)} MB，"
+                f"超过 xlfin 读取的上限 {MAX_PART_BYTES // (1024 * 1024)} MB，已拒绝读取：{path}"
+                "（汇总工作簿请分批汇总）"
+                " / a part is larger than xlfin reads, refused"
+            )
+        if info.file_size > 1024 * 1024 and ratio > MAX_RATIO:
             raise ReadError(
                 f"工作簿的 {info.filename} 解压后有 {info.file_size // (1024 * 1024)} MB"
                 f"（压缩比 {ratio:.0f}），远超任何决算工作簿，疑为压缩炸弹，已拒绝读取：{path}"
@@ -110,6 +122,17 @@ class SheetScan:
         return self.rows > MAX_ROWS or self.cols > MAX_COLS
 
 
+def rows_read(scan: SheetScan | None, forms: bool = False) -> int | None:
+    """How much of a sheet is read: None — all of it (python-calamine); N — its first N rows
+    and MAX_COLS columns (the bounded reader). *forms*: a sheet of 绩效自评表, which may be
+    long (LONG_ROWS × LONG_COLS)."""
+    if scan is None or not scan.too_far:
+        return None
+    if forms and scan.cols <= LONG_COLS:
+        return None if scan.rows <= LONG_ROWS else LONG_ROWS
+    return MAX_ROWS
+
+
 def load_values(
     path: Path, scans: dict[str, SheetScan] | None = None
 ) -> tuple[list[str], dict[str, list[list]]]:
@@ -128,10 +151,16 @@ class LazyGrids:
         self.path, self.wb, self.scans, self.done = path, wb, scans, {}
 
     def __getitem__(self, name: str) -> list[list]:
-        if name not in self.done:
+        return self.sheet(name)
+
+    def sheet(self, name: str, forms: bool = False) -> list[list]:
+        """The values of sheet *name* (*forms*: a sheet of 绩效自评表, read long)."""
+        key = (name, forms)
+        if key not in self.done:
             with _read_errors(self.path):
-                self.done[name] = sheet_values(self.path, self.wb, name, self.scans.get(name))
-        return self.done[name]
+                scan = self.scans.get(name)
+                self.done[key] = sheet_values(self.path, self.wb, name, scan, forms)
+        return self.done[key]
 
 
 def open_values(
@@ -160,11 +189,14 @@ def _read_errors(path: Path) -> Iterator[None]:
         raise ReadError(f"无法读取工作簿 {path}：{e} / cannot read workbook") from e
 
 
-def sheet_values(path: Path, wb, name: str, scan: SheetScan | None) -> list[list]:
+def sheet_values(
+    path: Path, wb, name: str, scan: SheetScan | None, forms: bool = False
+) -> list[list]:
     """One sheet's values as rows from A1: python-calamine's, or the bounded streaming
-    reader's for a sheet with values beyond MAX_ROWS × MAX_COLS."""
-    if scan is not None and scan.too_far:
-        return _bounded_grid(path, name)
+    reader's for a sheet with values beyond what is read (:func:`rows_read`)."""
+    rows = rows_read(scan, forms)
+    if rows is not None:
+        return _bounded_grid(path, name, rows)
     # skip_empty_area=False: rows start at A1, so list positions are cell positions
     return wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
 
@@ -236,7 +268,8 @@ def _full_scan(data: bytes, has_formula: bool) -> SheetScan:
         if row > MAX_ROWS or col > MAX_COLS:
             if len(scan.outside) < 20:
                 scan.outside.append(a1)
-            continue
+            if row > LONG_ROWS or col > MAX_COLS:  # read in no case (a long sheet of forms)
+                continue
         t = _T_ATTR.search(m.group(1))
         if t and t.group(1) == b"e":
             v = _V.search(body)
@@ -244,9 +277,10 @@ def _full_scan(data: bytes, has_formula: bool) -> SheetScan:
     return scan
 
 
-def _bounded_grid(path: Path, name: str) -> list[list]:
-    """The values of sheet *name* within MAX_ROWS × MAX_COLS, read by streaming the sheet XML
-    (numbers as floats, strings, booleans; error cells blank, as python-calamine gives them)."""
+def _bounded_grid(path: Path, name: str, max_rows: int = MAX_ROWS) -> list[list]:
+    """The values of sheet *name* within *max_rows* × MAX_COLS, read by streaming the sheet
+    XML (numbers as floats, strings, booleans; error cells blank, as python-calamine gives
+    them)."""
     import xml.etree.ElementTree as ET
 
     ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -269,7 +303,7 @@ def _bounded_grid(path: Path, name: str) -> list[list]:
                 m = _REF_PARTS.search(f'r="{el.get("r", "")}"'.encode())
                 if m:
                     col, row = _col_number(m.group(1)), int(m.group(2))
-                    if row <= MAX_ROWS and col <= MAX_COLS:
+                    if row <= max_rows and col <= MAX_COLS:
                         cells[(row, col)] = _cell_value(el, ns, shared)
                 el.clear()
     if not cells:
