@@ -106,3 +106,24 @@ def test_P117_unit_line_of_every_table(tmp_path):
             "（中共阿左旗乌斯太镇委员会）基层党的建设办公室”不同",
         )
     ]
+
+
+def test_S015_a_stray_entry_below_a_units_forms_is_to_be_deleted(tmp_path):
+    """The sheet of 绩效自评表 is read further than the others (a consolidated workbook's may be
+    long), but a stray entry far below a unit's few forms is still one to delete; one within
+    the rows read is read, harmlessly."""
+    far = hostile.far_value(tmp_path / "far.xlsx", "A1048576", sheet="绩效自评")
+    assert findings(far, "S015") == [
+        (
+            "S015",
+            "warning",
+            "绩效自评!A1048576",
+            "A1048576单元格远在表格范围以外（第 1048576 行、第 9 列），未读取；"
+            "xlfin 只读前 200000 行、前 64 列，请删除这些内容",
+        )
+    ]
+    near = hostile.far_value(tmp_path / "near.xlsx", "A150000", sheet="绩效自评")
+    assert findings(near, "S015") == []
+    assert len(read_book(near, PROFILE).projects) == len(
+        read_book(hostile.SAMPLE, PROFILE).projects
+    )

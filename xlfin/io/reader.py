@@ -17,7 +17,6 @@ from pathlib import Path
 
 from xlfin.io.xlsx import (
     MAX_COLS,
-    MAX_ROWS,
     ReadError,
     open_checks,
     open_values,
@@ -852,7 +851,7 @@ def _second_copies(profile: Profile, names, grids, matched: dict[str, str], book
                 break
 
 
-def _scan_problems(name: str, scan, book: Book, forms: bool = False) -> None:
+def _scan_problems(name: str, scan, book: Book, forms: bool = False, filled: int = 0) -> None:
     """Error values and far-away cells of a sheet, which the values alone do not show."""
     if scan is None:
         return
@@ -871,9 +870,10 @@ def _scan_problems(name: str, scan, book: Book, forms: bool = False) -> None:
         )
     if rows is None:
         return  # read whole (a long sheet of 绩效自评表 included)
-    if forms and scan.cols <= MAX_COLS:
-        # a sheet of 绩效自评表 longer than xlfin reads: a consolidated workbook's, not a stray
-        # entry to delete
+    if forms and scan.cols <= MAX_COLS and 2 * filled > rows:
+        # a sheet of 绩效自评表 longer than xlfin reads, forms down to about the last row read
+        # (the last value read is in row *filled*): a consolidated workbook's, not a stray
+        # entry far below a unit's few forms, which is to be deleted
         book.problems.append(
             Problem(
                 "outside",
@@ -894,9 +894,9 @@ def _scan_problems(name: str, scan, book: Book, forms: bool = False) -> None:
                 name,
                 scan.outside[0],
                 "、".join(scan.outside[:5]),
-                f"前 {MAX_ROWS} 行、前 {MAX_COLS} 列以内",
+                f"前 {rows} 行、前 {MAX_COLS} 列以内",
                 f"{scan.outside[0]}{more}单元格远在表格范围以外（第 {scan.rows} 行、第 {scan.cols} 列），"
-                f"未读取；xlfin 只读前 {MAX_ROWS} 行、前 {MAX_COLS} 列，请删除这些内容",
+                f"未读取；xlfin 只读前 {rows} 行、前 {MAX_COLS} 列，请删除这些内容",
             )
         )
 
@@ -992,9 +992,9 @@ def read_grids(
             continue
         name = matched[spec.id]
         forms = spec.kind == "projects"
-        _scan_problems(name, scans.get(name), book, forms)
         sheet = getattr(grids, "sheet", None)  # a sheet of forms may be read long (LazyGrids)
         values = sheet(name, forms) if sheet is not None else grids[name]
+        _scan_problems(name, scans.get(name), book, forms, len(values))
         grid = SheetGrid(name, values, no_value.get(name, set()), book.problems)
         if spec.kind == "table":
             book.tables[spec.id] = _read_table(profile, spec, grid)
