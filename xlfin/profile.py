@@ -329,12 +329,7 @@ class Profile:
         return None
 
     def sheet(self, sheet_id: str) -> SheetSpec:
-        memo = self._memo()
-        ids = memo.get("sheets")
-        if ids is None:
-            ids = memo["sheets"] = {}
-            for s in self.sheets:
-                ids.setdefault(s.id, s)
+        ids = self.remember(("sheets",), lambda: {s.id: s for s in reversed(self.sheets)})
         try:
             return ids[sheet_id]
         except KeyError:

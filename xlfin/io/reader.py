@@ -901,10 +901,19 @@ def _scan_problems(name: str, scan, book: Book, forms: bool = False, filled: int
         )
 
 
-def read_detected(path: str | Path, profile_id: str | None = None, year: int | None = None):
+def read_detected(
+    path: str | Path,
+    profile_id: str | None = None,
+    year: int | None = None,
+    only: set[str] | None = None,
+):
     """Read *path* in the format it is (:mod:`xlfin.detect`), or in *profile_id*/*year* when
     given: (Book, Detection). Raises ReadError for unreadable files and DetectError
-    (a ProfileError) for a workbook of no known format."""
+    (a ProfileError) for a workbook of no known format. *only*: read just the sheets with
+    these ids (a last-year workbook whose 上年决算 a new one takes: the tables, not its 说明数据
+    or 绩效自评); the Detection keeps the whole format."""
+    import dataclasses
+
     from xlfin.detect import detect
 
     with _no_gc():
@@ -913,28 +922,18 @@ def read_detected(path: str | Path, profile_id: str | None = None, year: int | N
         scans = scan_sheets(path)
         names, grids = open_values(path, scans)
         found = detect(names, grids, profile_id, year)
-        return read_grids(names, grids, found.profile, None, str(path), scans), found
+        profile = found.profile
+        if only is not None:
+            profile = dataclasses.replace(
+                profile, sheets=tuple(s for s in profile.sheets if s.id in only)
+            )
+        book = read_grids(names, grids, profile, None, str(path), scans, partial=only is not None)
+        return book, found
 
 
 def read_sheets(path: str | Path, only: set[str], profile_id: str | None = None, year=None):
-    """(Book, Detection) of the workbook at *path* in the format it is, with only the sheets
-    whose ids are in *only* read (a last-year workbook whose 上年决算 a new one takes: the
-    tables, not its 说明数据 or 绩效自评). Raises ReadError as :func:`read_detected` does."""
-    import dataclasses
-
-    from xlfin.detect import Detection, detect
-
-    with _no_gc():
-        path = Path(path)
-        open_checks(path)
-        scans = scan_sheets(path)
-        names, grids = open_values(path, scans)
-        found = detect(names, grids, profile_id, year)
-        sub = dataclasses.replace(
-            found.profile, sheets=tuple(s for s in found.profile.sheets if s.id in only)
-        )
-        book = read_grids(names, grids, sub, None, str(path), scans, partial=True)
-        return book, Detection(found.profile, found.note)
+    """:func:`read_detected` of the sheets whose ids are in *only*."""
+    return read_detected(path, profile_id, year, only)
 
 
 def read_grids(
