@@ -603,3 +603,17 @@ def test_a_merge_keeps_the_units_forms_on_disk_in_file_order(tmp_path):
     ]
     assert list(merged.projects) == list(merged.projects)  # read back again, the same
     assert book_to_data(merged, profile) == book_to_data(merge_books(books, profile)[0], profile)
+
+
+def test_an_existing_summary_is_refused_before_any_file_is_checked(bureau, tmp_path, monkeypatch):
+    """Without --force an existing 汇总结果 is said at once, not after checking every unit
+    (thousands of files, minutes of work, for nothing)."""
+    import xlfin.bulk
+
+    out = tmp_path / "汇总结果.xlsx"
+    out.write_bytes(b"kept")
+    monkeypatch.setattr(xlfin.bulk, "run_jobs", lambda *a, **k: pytest.fail("files were checked"))
+    res = run("check", bureau, "--jobs", "2", "--summary", out)
+    assert res.exit_code == 2
+    assert f"输出文件已存在：{out}（如需覆盖请加 --force）" in res.output
+    assert out.read_bytes() == b"kept"

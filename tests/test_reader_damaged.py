@@ -320,3 +320,52 @@ def test_workbook_without_any_table(tmp_path):
 def test_problem_is_plain_data():
     p = Problem("not_number", "s", "A1", "x", "数字", "m")
     assert (p.kind, p.sheet, p.cell) == ("not_number", "s", "A1")
+
+
+def _repack(src: Path, out: Path, method=zipfile.ZIP_DEFLATED) -> None:
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, "w", method) as zout:
+        for info in zin.infolist():
+            zout.writestr(info.filename, zin.read(info.filename))
+
+
+def test_sheet_parts_are_inflated_as_zipfile_reads_them(tmp_path):
+    """The scan inflates a deflated sheet in one call: the same bytes as zipfile's reader,
+    for a deflated and a stored package; a part whose CRC does not match is refused as
+    zipfile refuses it (BadZipFile), and never inflated beyond the size the package states."""
+    from xlfin.io.xlsx import _inflate
+
+    stored = tmp_path / "stored.xlsx"
+    _repack(SAMPLE, stored, zipfile.ZIP_STORED)
+    for path in (SAMPLE, stored):
+        with zipfile.ZipFile(path) as zf:
+            for name in zf.namelist():
+                assert _inflate(zf, name) == zf.read(name), (path.name, name)
+    with zipfile.ZipFile(SAMPLE) as zf:
+        part = _sheet_parts(zf)[T01]
+        info = zf.getinfo(part)
+        info.CRC ^= 0xFF  # a damaged part: its bytes no longer match the CRC stated
+        with pytest.raises(zipfile.BadZipFile, match="CRC"):
+            zf.read(part)
+        with pytest.raises(zipfile.BadZipFile, match="CRC"):
+            _inflate(zf, part)
+        info.CRC ^= 0xFF
+        assert _inflate(zf, part) == zf.read(part)
+        info.file_size = 100  # states less than the part inflates to
+        with pytest.raises(zipfile.BadZipFile):
+            _inflate(zf, part)
+
+
+def test_a_check_scans_only_the_sheets_it_reads(monkeypatch):
+    """Each sheet's XML is scanned (for formulas without values, error cells, far cells) when
+    the format reads it: not the printed cover, not the hidden 代码表."""
+    from xlfin.io import xlsx
+
+    scanned = []
+    real = xlsx._scan
+    monkeypatch.setattr(xlsx, "_scan", lambda data: scanned.append(len(data)) or real(data))
+    read_book(SAMPLE)
+    with zipfile.ZipFile(SAMPLE) as zf:
+        parts = _sheet_parts(zf)
+        sizes = {name: zf.getinfo(part).file_size for name, part in parts.items()}
+    read = [n for n in sizes if n not in ("公开封面", "代码表")]
+    assert len(sizes) == 17 and sorted(scanned) == sorted(sizes[n] for n in read)

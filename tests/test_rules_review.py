@@ -714,3 +714,41 @@ def test_P118_a_narrative_that_cannot_be_made_does_not_stop_the_checks(monkeypat
         ("warning", "情况说明无法生成（ValueError: 测试）")
     ]
     assert any(f.id == "P112" for f in report.findings)  # the other rules ran
+
+
+def test_text_rules_one_search_misses_no_text():
+    """The text rules first search all texts joined by NUL; a pattern that matches one text
+    alone must match the joined texts too, whatever its neighbours (lookarounds at the edges)."""
+    from xlfin.rules.inputs import _JOIN, TEXT_PATTERNS
+
+    texts = [
+        "本年无政府性基金收、支、余。。",
+        "增加 41.78%，：本年",
+        "XX单位",
+        "请填写",
+        "收、支总计各增加 14.4 元",
+        "服务服务期未满",
+        "增长 33.674%",
+        "占比为 33",
+        "占本年支出合计的 93.58",
+        "支出,1,430.98",
+        "1,中",
+    ]
+    edges = ["", "%", "％", "1", "1.", ".", " %", "元", "中", "，", ",", "【", "服务"]
+    assert set(TEXT_PATTERNS) == {"N201", "N202", "N203", "N204", "N206", "N207", "N208"}
+    for rid, pattern in TEXT_PATTERNS.items():
+        for text in texts:
+            if pattern.search(text) is None:
+                continue
+            for before in edges:
+                for after in edges:
+                    joined = _JOIN.join([before, text, after])
+                    assert pattern.search(joined) is not None, (rid, before, text, after)
+
+
+def test_text_rules_find_a_text_followed_by_a_percent_sign():
+    book = make(
+        {"NOTES": {"income_total": {"reason": "占比为 33"}, "expense_total": {"reason": "%开头"}}}
+    )
+    assert found(book, "N207") == [("N207", "warning", f"{NOTES}!K6")]
+    assert found(reason_book("人员调出"), "N207") == []

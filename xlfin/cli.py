@@ -283,6 +283,11 @@ def check(
             styled(f"{p}: ", ("无法读取", "bold red"), "：文件或文件夹不存在"),
             soft_wrap=True,
         )
+    if summary is not None:  # said before the work, not after checking every file
+        try:
+            check_output(summary, force, paths)
+        except OutputError as e:
+            fail(str(e))
     worst = None
     all_findings = []
     counts = {"error": 0, "warning": 0, "info": 0}

@@ -13,15 +13,16 @@ from __future__ import annotations
 import gc
 import re
 from contextlib import contextmanager
+from decimal import Decimal
 from pathlib import Path
 
 from xlfin.io.xlsx import (
     MAX_COLS,
+    LazyScans,
     ReadError,
     open_checks,
     open_values,
     rows_read,
-    scan_sheets,
 )
 from xlfin.layout import (
     CODES_SHEET,
@@ -64,6 +65,7 @@ from xlfin.values import (
 __all__ = ["ReadError", "read_book"]
 
 HEADER_SCAN_ROWS = 15
+_AMOUNTS = frozenset(("money", "pct"))  # formats read as Decimal amounts
 
 
 def addr(row: int, col: int) -> str:
@@ -80,6 +82,7 @@ class SheetGrid:
         self.problems = problems
         self.nrows = len(rows)
         self._header_index: dict[str, list[tuple[int, int]]] | None = None
+        self._first_column: dict[str, list[int]] | None = None
 
     def raw(self, row: int, col: int):
         if row < 1 or col < 1 or row > self.nrows:
@@ -96,6 +99,7 @@ class SheetGrid:
         out: dict[str, Cell] = {}
         line = self.rows[row - 1] if 0 < row <= self.nrows else ()
         n = len(line)
+        number = str(row)
         for key, col, fmt in cols:
             raw = line[col - 1] if col <= n else None
             if raw is None or raw == "":
@@ -104,8 +108,23 @@ class SheetGrid:
                     if self.problems and self.problems[-1].cell == cell.source.cell:
                         out[key] = cell
                 continue
-            out[key] = self.value(row, col, fmt, what)
+            if type(raw) is float and fmt in _AMOUNTS and -1e15 < raw < 1e15:
+                # the common case, as value() would read it (NaN fails the range test)
+                src = new_source(Source, (self.name, column_letter(col) + number))
+                out[key] = Cell(Decimal(int(raw)) if raw.is_integer() else from_float(raw), src)
+            else:
+                out[key] = self.value(row, col, fmt, what)
         return out
+
+    def first_column(self) -> dict[str, list[int]]:
+        """Normalised texts of column A → the rows they are in, top to bottom."""
+        if self._first_column is None:
+            index: dict[str, list[int]] = {}
+            for r, line in enumerate(self.rows, 1):
+                if line and line[0] is not None and line[0] != "":
+                    index.setdefault(norm_label(line[0]), []).append(r)
+            self._first_column = index
+        return self._first_column
 
     def header_index(self) -> dict[str, list[tuple[int, int]]]:
         """Normalised texts of the top rows → their (column, row) positions, left to right."""
@@ -146,7 +165,7 @@ class SheetGrid:
             line = self.rows[row - 1]
             if col <= len(line):
                 raw = line[col - 1]
-        src = new_source(Source, (self.name, addr(row, col)))
+        src = new_source(Source, (self.name, column_letter(col) + str(row)))
         if raw is None or raw == "":
             if self.no_value and src.cell in self.no_value:
                 self.problem(
@@ -203,6 +222,11 @@ def _find_anchor(grid: SheetGrid, text: str, nth: int) -> tuple[int, int] | None
     return None
 
 
+def _matcher(profile: Profile, sheet_id: str, b: BlockSpec) -> _RowMatcher:
+    """The row matcher of block *b* of sheet *sheet_id*, made once for the format."""
+    return profile.remember(("row matcher", sheet_id, b.key), lambda: _RowMatcher(b.rows))
+
+
 class _RowMatcher:
     """Finds a fixed row by its label: exact normalised label first, then without ordinal."""
 
@@ -256,7 +280,7 @@ def _read_table(profile: Profile, spec: SheetSpec, grid: SheetGrid) -> Table:
         if b.type == "classified":
             _read_classified(grid, table, bl, dr, dc, split)
         else:
-            _read_fixed(grid, table, bl, dr, dc)
+            _read_fixed(profile, grid, table, bl, dr, dc)
     dr, dc = deltas[0] if deltas else (0, 0)
     table.unit_name = _unit_name(grid, profile, 3 + dr, 1 + dc)
     label = grid.text(3 + dr, lay.width + dc)
@@ -293,7 +317,10 @@ def _detect_split(grid: SheetGrid, bl: BlockLayout, dr: int, dc: int):
     top = bl.header_top + dr
     for r in range(top, bl.header_bottom + dr + 2):
         for c in range(bl.first_col + dc, bl.first_col + dc + 4):
-            if (grid.text(r, c), grid.text(r, c + 1), grid.text(r, c + 2)) == ("类", "款", "项"):
+            if grid.text(r, c) == "类" and (grid.text(r, c + 1), grid.text(r, c + 2)) == (
+                "款",
+                "项",
+            ):
                 return c
     return None
 
@@ -327,9 +354,11 @@ def _is_note_row(text: str) -> bool:
     return text.startswith(("说明", "注:", "注："))
 
 
-def _read_fixed(grid: SheetGrid, table: Table, bl: BlockLayout, dr: int, dc: int) -> None:
+def _read_fixed(
+    profile: Profile, grid: SheetGrid, table: Table, bl: BlockLayout, dr: int, dc: int
+) -> None:
     b = bl.spec
-    matcher = _RowMatcher(b.rows)
+    matcher = _matcher(profile, table.id, b)
     label_col = bl.label_col + dc
     code_col = bl.code_col + dc if bl.code_col else None
     found: set[str] = set()
@@ -541,18 +570,15 @@ def _read_form_sheet(profile: Profile, spec: SheetSpec, grid: SheetGrid, book: B
             book.lists[key] = _read_list(grid, b, start + 1, end)
         else:
             table = book.tables.setdefault(spec.id, Table(id=spec.id, sheet=grid.name))
-            _read_form_rows(grid, table, b, start + 1, end)
+            _read_form_rows(profile, grid, table, b, start + 1, end)
 
 
 def _find_heading(grid: SheetGrid, heading: str) -> int | None:
-    want = norm_label(heading)
-    hit = None
-    for r in range(1, grid.nrows + 1):
-        if grid.text(r, 1) == want:
-            if r > 1:
-                return r
-            hit = r
-    return hit
+    """The first row below the title whose column A is *heading* (row 1 if only there)."""
+    rows = grid.first_column().get(norm_label(heading))
+    if not rows:
+        return None
+    return next((r for r in rows if r > 1), rows[0])
 
 
 def _read_fields(grid: SheetGrid, b: BlockSpec, start: int, end: int) -> dict[str, Cell]:
@@ -617,7 +643,9 @@ def _read_list(grid: SheetGrid, b: BlockSpec, start: int, end: int) -> list[dict
     return out
 
 
-def _read_form_rows(grid: SheetGrid, table: Table, b: BlockSpec, start: int, end: int) -> None:
+def _read_form_rows(
+    profile: Profile, grid: SheetGrid, table: Table, b: BlockSpec, start: int, end: int
+) -> None:
     first = "科目编码" if b.type == "classified" else b.item_header
     hr = _find_header_row(grid, first, start, end)
     if hr is None:
@@ -631,7 +659,7 @@ def _read_form_rows(grid: SheetGrid, table: Table, b: BlockSpec, start: int, end
             grid.problem(
                 "header_changed", hr, None, None, c.label, f"“{b.heading}”缺少列“{c.label}”"
             )
-    matcher = _RowMatcher(b.rows)
+    matcher = _matcher(profile, table.id, b)
     width = max(cols.values(), default=1)
     spec_cols = [(c.key, cols[c.key], c.format) for c in b.columns if c.key in cols]
     for r in range(hr + 1, end + 1):
@@ -791,9 +819,9 @@ def _read_book(path: Path, profile: Profile | str, year: int | None) -> Book:
     if isinstance(profile, str):
         profile = load_profile(profile, year)
     open_checks(path)
-    scans = scan_sheets(path)
-    names, grids = open_values(path, scans)  # each sheet read when the format asks for it
-    return read_grids(names, grids, profile, None, str(path), scans)
+    with LazyScans(path) as scans:  # each sheet scanned and read when the format asks for it
+        names, grids = open_values(path, scans)
+        return read_grids(names, grids, profile, None, str(path), scans)
 
 
 def _sheet_order(profile: Profile, names, matched: dict[str, str], book: Book) -> None:
@@ -919,16 +947,18 @@ def read_detected(
     with _no_gc():
         path = Path(path)
         open_checks(path)
-        scans = scan_sheets(path)
-        names, grids = open_values(path, scans)
-        found = detect(names, grids, profile_id, year)
-        profile = found.profile
-        if only is not None:
-            profile = dataclasses.replace(
-                profile, sheets=tuple(s for s in profile.sheets if s.id in only)
+        with LazyScans(path) as scans:
+            names, grids = open_values(path, scans)
+            found = detect(names, grids, profile_id, year)
+            profile = found.profile
+            if only is not None:
+                profile = dataclasses.replace(
+                    profile, sheets=tuple(s for s in profile.sheets if s.id in only)
+                )
+            book = read_grids(
+                names, grids, profile, None, str(path), scans, partial=only is not None
             )
-        book = read_grids(names, grids, profile, None, str(path), scans, partial=only is not None)
-        return book, found
+            return book, found
 
 
 def read_sheets(path: str | Path, only: set[str], profile_id: str | None = None, year=None):
@@ -949,8 +979,7 @@ def read_grids(
     were read: python-calamine for files, one ``range.value`` per sheet in Excel. *grids* may be
     a lazy mapping: a sheet is only fetched when it is needed. *partial*: *profile* has only
     some of the workbook's sheets (the others are neither read nor reported)."""
-    scans = scans or {}
-    no_value = no_value or {n: sc.no_value for n, sc in scans.items() if sc.no_value}
+    scans = {} if scans is None else scans  # a dict or LazyScans: .get(name) → SheetScan | None
     book = Book(profile_id=profile.id, year=profile.year, path=path)
     used: set[str] = set()
     matched: dict[str, str] = {}
@@ -993,12 +1022,17 @@ def read_grids(
         forms = spec.kind == "projects"
         sheet = getattr(grids, "sheet", None)  # a sheet of forms may be read long (LazyGrids)
         values = sheet(name, forms) if sheet is not None else grids[name]
-        _scan_problems(name, scans.get(name), book, forms, len(values))
-        grid = SheetGrid(name, values, no_value.get(name, set()), book.problems)
+        scan = scans.get(name)
+        _scan_problems(name, scan, book, forms, len(values))
+        if no_value is not None:  # given by the caller (Excel: the formulas of the open book)
+            blanks = no_value.get(name, set())
+        else:
+            blanks = scan.no_value if scan is not None else set()
+        grid = SheetGrid(name, values, blanks, book.problems)
         if spec.kind == "table":
             book.tables[spec.id] = _read_table(profile, spec, grid)
         elif spec.kind == "projects":
-            book.projects = _read_projects(grid, cut=rows_read(scans.get(name), True) is not None)
+            book.projects = _read_projects(grid, cut=rows_read(scan, True) is not None)
         else:
             _read_form_sheet(profile, spec, grid, book)
     year = book.field("COVER.unit", "year")

@@ -11,9 +11,11 @@ is read by a small streaming reader up to the limits below and the far cells are
 from __future__ import annotations
 
 import re
+import struct
 import zipfile
+import zlib
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -138,8 +140,9 @@ def load_values(
 ) -> tuple[list[str], dict[str, list[list]]]:
     """Sheet names in order, and each sheet's values as rows (starting at A1). A sheet with
     values beyond MAX_ROWS × MAX_COLS is read by the streaming reader, up to those limits."""
-    names, grids = open_values(path, scans)
-    return names, {name: grids[name] for name in names}
+    with LazyScans(path) if scans is None else nullcontext(scans) as scans:
+        names, grids = open_values(path, scans)
+        return names, {name: grids[name] for name in names}
 
 
 class LazyGrids:
@@ -163,12 +166,10 @@ class LazyGrids:
         return self.done[key]
 
 
-def open_values(
-    path: Path, scans: dict[str, SheetScan] | None = None
-) -> tuple[list[str], LazyGrids]:
-    """Sheet names in order, and their values as :class:`LazyGrids`. Raises ReadError for a
-    workbook python-calamine cannot open (as for a sheet it cannot read, when asked)."""
-    scans = scan_sheets(path) if scans is None else scans
+def open_values(path: Path, scans) -> tuple[list[str], LazyGrids]:
+    """Sheet names in order, and their values as :class:`LazyGrids` (*scans*: the sheets'
+    scans, a dict or :class:`LazyScans`). Raises ReadError for a workbook python-calamine
+    cannot open (as for a sheet it cannot read, when asked)."""
     with _read_errors(path):
         wb = python_calamine.CalamineWorkbook.from_path(str(path))
         return list(wb.sheet_names), LazyGrids(path, wb, scans)
@@ -215,18 +216,80 @@ _REF_PARTS = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
 
 def scan_sheets(path: Path) -> dict[str, SheetScan]:
     """For each sheet: its real extent, formula cells without a cached value, error cells."""
-    out: dict[str, SheetScan] = {}
-    try:
-        with zipfile.ZipFile(path) as zf:
-            for name, part in _sheet_parts(zf).items():
+    with LazyScans(path) as scans:
+        return {name: scan for name in scans.names() if (scan := scans.get(name)) is not None}
+
+
+class LazyScans:
+    """Each sheet's :class:`SheetScan`, made when first asked for: a check scans the sheets
+    its format reads, not the hidden 代码表 nor a sheet nobody asks for. A sheet that is not
+    in the package (or a package zipfile cannot list) has no scan (None)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.done: dict[str, SheetScan | None] = {}
+        self._zf: zipfile.ZipFile | None = None
+        self._parts: dict[str, str] | None = None
+
+    def __enter__(self) -> LazyScans:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._zf is not None:
+            self._zf.close()
+            self._zf = None
+
+    def _package(self) -> dict[str, str]:
+        if self._parts is None:
+            self._parts = {}
+            try:
+                self._zf = zipfile.ZipFile(self.path)
+                self._parts = _sheet_parts(self._zf)
+            except (KeyError, zipfile.BadZipFile, OSError):
+                self.close()
+        return self._parts
+
+    def names(self) -> list[str]:
+        return list(self._package())
+
+    def get(self, name: str, default: SheetScan | None = None) -> SheetScan | None:
+        if name not in self.done:
+            part = self._package().get(name)
+            scan = None
+            if part is not None and self._zf is not None:
                 try:
-                    data = zf.read(part)
-                except KeyError:
-                    continue
-                out[name] = _scan(data)
-    except (KeyError, zipfile.BadZipFile):
-        return out
-    return out
+                    scan = _scan(_inflate(self._zf, part))
+                except (KeyError, zipfile.BadZipFile):
+                    scan = None
+            self.done[name] = scan
+        scan = self.done[name]
+        return default if scan is None else scan
+
+
+def _inflate(zf: zipfile.ZipFile, name: str) -> bytes:
+    """The bytes of part *name*: a deflated part inflated in one call (zipfile's reader works
+    in small chunks, a third slower for a sheet), its CRC checked as zipfile does; anything
+    else (stored, encrypted, another method) through zipfile."""
+    info = zf.getinfo(name)
+    if info.compress_type != zipfile.ZIP_DEFLATED or info.flag_bits & 0x1 or zf.fp is None:
+        return zf.read(name)
+    fp = zf.fp
+    fp.seek(info.header_offset)
+    header = fp.read(30)
+    if len(header) != 30 or header[:4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile(f"bad local header: {name}")
+    name_len, extra_len = struct.unpack("<HH", header[26:30])
+    fp.seek(info.header_offset + 30 + name_len + extra_len)
+    try:  # never more than the size the package states (+1 to tell when there is more)
+        data = zlib.decompressobj(-15).decompress(fp.read(info.compress_size), info.file_size + 1)
+    except zlib.error as e:
+        raise zipfile.BadZipFile(f"{name}: {e}") from None
+    if len(data) != info.file_size or zlib.crc32(data) != info.CRC:
+        raise zipfile.BadZipFile(f"Bad CRC-32 for file {name!r}")
+    return data
 
 
 # Cheap signs that a sheet may reach beyond the limits: a row number of 5 digits or more, a

@@ -262,8 +262,26 @@ def _text_cells(ctx: Context) -> Iterator[tuple[str, Cell]]:
                     yield f"project{i}.{key}", cell
 
 
+# Between texts joined for one search: no pattern of the text rules matches it, so a lookaround
+# at a text's edge sees the same as at the end of the text alone (XML cannot hold it: never typed).
+_JOIN = "\x00"
+
+
+def all_texts(ctx: Context) -> str:
+    """The texts of :func:`text_cells` joined by NUL, for one search that tells whether a
+    pattern can match any of them (a pattern that finds nothing here matches no text alone);
+    computed once per run."""
+    cached = getattr(ctx, "_all_texts", None)
+    if cached is None:
+        cached = _JOIN.join(cell.value for _what, cell in text_cells(ctx))
+        ctx._all_texts = cached
+    return cached
+
+
 def _text_rule(rule_id: str, pattern: re.Pattern, describe) -> callable:
     def check(ctx: Context) -> Iterator[Finding]:
+        if pattern.search(all_texts(ctx)) is None:
+            return  # the common case: one search instead of one per text
         for _what, cell in text_cells(ctx):
             for m in pattern.finditer(cell.value):
                 sheet, addr = at(cell)
@@ -291,9 +309,13 @@ TRADITIONAL = set(
 )
 
 
+TEXT_PATTERNS: dict[str, re.Pattern] = {}  # rule id → the pattern it looks for in every text
+
+
 def _define(rule_id: str, title: str, doc: str, pattern: re.Pattern, describe) -> None:
     from xlfin.rules.engine import register
 
+    TEXT_PATTERNS[rule_id] = pattern
     register(rule_id, "warning", title, doc, _text_rule(rule_id, pattern, describe))
 
 
