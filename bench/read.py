@@ -26,14 +26,15 @@ def bare_read(path: Path) -> int:
     return n
 
 
-def interleaved(fns, n: int) -> list[list[float]]:
-    """Run each function n times, alternating, so that machine load hits all alike."""
+def interleaved(fns, n: int, clock=time.perf_counter) -> list[list[float]]:
+    """Run each function n times, alternating, so that machine load hits all alike (*clock*:
+    wall time, or ``time.process_time`` for the CPU time, steadier on a shared machine)."""
     times: list[list[float]] = [[] for _ in fns]
     for _ in range(n):
         for i, fn in enumerate(fns):
-            t0 = time.perf_counter()
+            t0 = clock()
             fn()
-            times[i].append(time.perf_counter() - t0)
+            times[i].append(clock() - t0)
     return times
 
 

@@ -617,3 +617,67 @@ def test_an_existing_summary_is_refused_before_any_file_is_checked(bureau, tmp_p
     assert res.exit_code == 2
     assert f"输出文件已存在：{out}（如需覆盖请加 --force）" in res.output
     assert out.read_bytes() == b"kept"
+
+
+def test_summary_sheets_are_streamed_with_every_value_as_typed(tmp_path):
+    """The summary's rows are streamed into a sheet openpyxl set up: texts as texts (a “=”
+    never a formula, control characters dropped, spaces kept, & < > as they are), money and
+    rates with their formats, numpy numbers as numbers, pandas' blanks blank; openpyxl and
+    python-calamine read it back, rows beyond a chunk included."""
+    import numpy as np
+    import pandas as pd
+
+    import xlfin.io.summary as summary
+
+    frame = pd.DataFrame(
+        {
+            "文件": ["=SUM(A1)", " 前后空格 ", "A&B <c>", "控\x07制", "", None, "末行" * 10],
+            "收支总计（万元）": [
+                Decimal("1430.98"),
+                Decimal("-0.01"),
+                None,
+                Decimal("12345678901.23"),
+                Decimal("0"),
+                Decimal("1E+3"),
+                Decimal("2"),
+            ],
+            "完成年初预算%": [Decimal("70.15"), None, None, None, None, None, None],
+            "错误": [np.int64(3), 0, 1, 2, 3, 4, 5],
+            "说明": [float("nan"), pd.NA, True, 1.5, "x", "y", "z"],
+        }
+    )
+    out = tmp_path / "s.xlsx"
+    monkey = summary.CHUNK_ROWS
+    summary.CHUNK_ROWS = 3  # rows in more than one piece
+    try:
+        summary._write(out, {"汇总": frame}, {"文件": 20})
+    finally:
+        summary.CHUNK_ROWS = monkey
+    ws = load_workbook(out)["汇总"]
+    rows = [[c.value for c in r] for r in ws.iter_rows()]
+    assert rows[0] == ["文件", "收支总计（万元）", "完成年初预算%", "错误", "说明"]
+    assert rows[1:] == [
+        ["=SUM(A1)", 1430.98, 70.15, 3, None],
+        [" 前后空格 ", -0.01, None, 0, None],
+        ["A&B <c>", None, None, 1, "True"],
+        ["控制", 12345678901.23, None, 2, 1.5],
+        [None, 0, None, 3, "x"],
+        [None, 1000, None, 4, "y"],
+        ["末行" * 10, 2, None, 5, "z"],
+    ]
+    assert ws["A2"].data_type == "s" and ws["B2"].number_format == "#,##0.00"
+    assert ws["C2"].number_format == "0.00" and ws["D2"].number_format == "General"
+    assert ws.auto_filter.ref == "A1:E8" and ws.freeze_panes == "A2"
+    assert ws.print_title_rows == "$1:$1" and ws.page_setup.fitToWidth == 1
+    assert ws.column_dimensions["A"].width == 20 and ws.max_row == 8
+    # printed legibly: the header bold and wrapped, long texts wrapped in rows as tall as they
+    # need (20 characters wide: 19 a line; 20 Chinese characters, 40 wide, take 3 lines)
+    assert ws["B1"].font.b and ws["B1"].alignment.wrap_text
+    assert ws.row_dimensions[1].height == 29  # “收支总计（万元）”: 16 wide, 10 a line
+    assert ws["A2"].alignment.wrap_text and ws["A2"].alignment.vertical == "top"
+    assert not ws["E2"].alignment.wrap_text and ws["B2"].alignment.vertical == "top"
+    assert ws.row_dimensions[2].height is None and ws.row_dimensions[8].height == 43.5
+    calamine = python_calamine.CalamineWorkbook.from_path(str(out))
+    assert calamine.get_sheet_by_name("汇总").to_python()[1:] == [
+        [r if r is not None else "" for r in row] for row in rows[1:]
+    ]

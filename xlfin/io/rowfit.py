@@ -32,7 +32,7 @@ class Geometry:
         """Characters a line of the cell holds (its merged width), and the rows it spans."""
         first, last, rows = self.spans.get((row, col), (col, col, 1))
         width = sum(self.widths.get(c, DEFAULT_WIDTH) for c in range(first, last + 1))
-        return max(1, int(width * 0.95)), rows
+        return room_of(width), rows
 
 
 def raised_rows(geometry: Geometry, values) -> dict[int, float]:
@@ -43,10 +43,7 @@ def raised_rows(geometry: Geometry, values) -> dict[int, float]:
         if not isinstance(value, str) or not value or (row, col) not in geometry.wrapped:
             continue
         room, rows = geometry.room(row, col)
-        if 2 * len(value) <= room and "\n" not in value:
-            lines = 1  # fits one line whatever its characters (none is wider than 2)
-        else:
-            lines = sum(max(1, math.ceil(display_width(p) / room)) for p in value.split("\n"))
+        lines = wrapped_lines(value, room)
         # a cell merged over several rows has their heights together: its first row takes
         # what the others lack
         others = sum(geometry.heights.get(r, DEFAULT_HEIGHT) for r in range(row + 1, row + rows))
@@ -54,6 +51,18 @@ def raised_rows(geometry: Geometry, values) -> dict[int, float]:
         if height > geometry.heights.get(row, DEFAULT_HEIGHT):
             need[row] = max(need.get(row, 0), height)
     return {row: round(height, 1) for row, height in need.items()}
+
+
+def wrapped_lines(value: str, room: int) -> int:
+    """The lines *value* takes in a wrapped cell whose line holds *room* characters."""
+    if 2 * len(value) <= room and "\n" not in value:
+        return 1  # fits one line whatever its characters (none is wider than 2)
+    return sum(max(1, math.ceil(display_width(p) / room)) for p in value.split("\n"))
+
+
+def room_of(width: float) -> int:
+    """Characters a line of a column *width* wide holds (as :meth:`Geometry.room`)."""
+    return max(1, int(width * 0.95))
 
 
 def geometry_of(ws) -> Geometry:
