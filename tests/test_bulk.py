@@ -643,7 +643,8 @@ def test_summary_sheets_are_streamed_with_every_value_as_typed(tmp_path):
             ],
             "完成年初预算%": [Decimal("70.15"), None, None, None, None, None, None],
             "错误": [np.int64(3), 0, 1, 2, 3, 4, 5],
-            "说明": [float("nan"), pd.NA, True, 1.5, "x", "y", "z"],
+            "说明": [float("nan"), pd.NA, True, 1.5, "两\n行", "y", "z"],
+            "=单位\x07": [1, 2, 3, 4, 5, 6, 7],  # a unit's name over its column of the pivot
         }
     )
     out = tmp_path / "s.xlsx"
@@ -655,19 +656,20 @@ def test_summary_sheets_are_streamed_with_every_value_as_typed(tmp_path):
         summary.CHUNK_ROWS = monkey
     ws = load_workbook(out)["汇总"]
     rows = [[c.value for c in r] for r in ws.iter_rows()]
-    assert rows[0] == ["文件", "收支总计（万元）", "完成年初预算%", "错误", "说明"]
+    assert rows[0] == ["文件", "收支总计（万元）", "完成年初预算%", "错误", "说明", "=单位"]
+    assert ws["F1"].data_type == "s"
     assert rows[1:] == [
-        ["=SUM(A1)", 1430.98, 70.15, 3, None],
-        [" 前后空格 ", -0.01, None, 0, None],
-        ["A&B <c>", None, None, 1, "True"],
-        ["控制", 12345678901.23, None, 2, 1.5],
-        [None, 0, None, 3, "x"],
-        [None, 1000, None, 4, "y"],
-        ["末行" * 10, 2, None, 5, "z"],
+        ["=SUM(A1)", 1430.98, 70.15, 3, None, 1],
+        [" 前后空格 ", -0.01, None, 0, None, 2],
+        ["A&B <c>", None, None, 1, "True", 3],
+        ["控制", 12345678901.23, None, 2, 1.5, 4],
+        [None, 0, None, 3, "两\n行", 5],
+        [None, 1000, None, 4, "y", 6],
+        ["末行" * 10, 2, None, 5, "z", 7],
     ]
     assert ws["A2"].data_type == "s" and ws["B2"].number_format == "#,##0.00"
     assert ws["C2"].number_format == "0.00" and ws["D2"].number_format == "General"
-    assert ws.auto_filter.ref == "A1:E8" and ws.freeze_panes == "A2"
+    assert ws.auto_filter.ref == "A1:F8" and ws.freeze_panes == "A2"
     assert ws.print_title_rows == "$1:$1" and ws.page_setup.fitToWidth == 1
     assert ws.column_dimensions["A"].width == 20 and ws.max_row == 8
     # printed legibly: the header bold and wrapped, long texts wrapped in rows as tall as they
@@ -677,6 +679,7 @@ def test_summary_sheets_are_streamed_with_every_value_as_typed(tmp_path):
     assert ws["A2"].alignment.wrap_text and ws["A2"].alignment.vertical == "top"
     assert not ws["E2"].alignment.wrap_text and ws["B2"].alignment.vertical == "top"
     assert ws.row_dimensions[2].height is None and ws.row_dimensions[8].height == 43.5
+    assert ws.row_dimensions[6].height == 29  # two lines, however short
     calamine = python_calamine.CalamineWorkbook.from_path(str(out))
     assert calamine.get_sheet_by_name("汇总").to_python()[1:] == [
         [r if r is not None else "" for r in row] for row in rows[1:]

@@ -13,7 +13,6 @@ from __future__ import annotations
 import gc
 import re
 from contextlib import contextmanager
-from decimal import Decimal
 from pathlib import Path
 
 from xlfin.io.xlsx import (
@@ -111,7 +110,7 @@ class SheetGrid:
             if type(raw) is float and fmt in _AMOUNTS and -1e15 < raw < 1e15:
                 # the common case, as value() would read it (NaN fails the range test)
                 src = new_source(Source, (self.name, column_letter(col) + number))
-                out[key] = Cell(Decimal(int(raw)) if raw.is_integer() else from_float(raw), src)
+                out[key] = Cell(from_float(raw), src)
             else:
                 out[key] = self.value(row, col, fmt, what)
         return out
@@ -317,9 +316,10 @@ def _detect_split(grid: SheetGrid, bl: BlockLayout, dr: int, dc: int):
     top = bl.header_top + dr
     for r in range(top, bl.header_bottom + dr + 2):
         for c in range(bl.first_col + dc, bl.first_col + dc + 4):
-            if grid.text(r, c) == "类" and (grid.text(r, c + 1), grid.text(r, c + 2)) == (
-                "款",
-                "项",
+            if (
+                grid.text(r, c) == "类"
+                and grid.text(r, c + 1) == "款"
+                and grid.text(r, c + 2) == "项"
             ):
                 return c
     return None

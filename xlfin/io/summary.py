@@ -219,7 +219,7 @@ def _write(path: Path, frames: dict[str, pd.DataFrame], widths: dict[str, float]
         for i, c in enumerate(header, 1):
             width = _width(c, widths, c in money or c in pct)
             ws.column_dimensions[get_column_letter(i)].width = width
-            cell = ws.cell(1, i, c)
+            cell = ws.cell(1, i, clean_text(c))  # a unit's name heads a column of the pivot
             cell.data_type = "s"  # as typed, never a formula
             cell.font, cell.alignment = Font(bold=True), Alignment(vertical="top", wrap_text=True)
             lines = max(lines, wrapped_lines(c, room_of(width)))
@@ -282,7 +282,7 @@ def _sheet_stream(
         for (letter, s, room), v in zip(columns, values, strict=True):
             v = _plain(v)
             cells.append(_cell(f"{letter}{r}", s, v))
-            if room and isinstance(v, str) and len(v) > room // 2:
+            if room and isinstance(v, str) and (len(v) > room // 2 or "\n" in v):
                 lines = max(lines, wrapped_lines(v, room))
         height = f' ht="{line_height * lines:g}" customHeight="1"' if lines > 1 else ""
         chunk.append(f'<row r="{r}"{height}>{"".join(cells)}</row>')

@@ -214,16 +214,11 @@ _V = re.compile(rb"<v>([^<]*)</v>")
 _REF_PARTS = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
 
 
-def scan_sheets(path: Path) -> dict[str, SheetScan]:
-    """For each sheet: its real extent, formula cells without a cached value, error cells."""
-    with LazyScans(path) as scans:
-        return {name: scan for name in scans.names() if (scan := scans.get(name)) is not None}
-
-
 class LazyScans:
-    """Each sheet's :class:`SheetScan`, made when first asked for: a check scans the sheets
-    its format reads, not the hidden 代码表 nor a sheet nobody asks for. A sheet that is not
-    in the package (or a package zipfile cannot list) has no scan (None)."""
+    """Each sheet's :class:`SheetScan` (its real extent, formula cells without a cached value,
+    error cells), made when first asked for: a check scans the sheets its format reads, not
+    the hidden 代码表 nor a sheet nobody asks for. A sheet that is not in the package (or a
+    package zipfile cannot list) has no scan (None). Keeps the package open until closed."""
 
     def __init__(self, path: Path):
         self.path = path
@@ -251,9 +246,6 @@ class LazyScans:
             except (KeyError, zipfile.BadZipFile, OSError):
                 self.close()
         return self._parts
-
-    def names(self) -> list[str]:
-        return list(self._package())
 
     def get(self, name: str, default: SheetScan | None = None) -> SheetScan | None:
         if name not in self.done:
