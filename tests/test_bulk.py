@@ -432,7 +432,10 @@ def test_stats_gives_each_units_figures_their_totals_and_the_change(bureau, tmp_
         and "已写入 3 个单位的指标" in res.output
         and "1 个无法读取" in res.output
     )
-    rows = _sheet_dicts(load_workbook(out)["指标"])
+    ws = load_workbook(out)["指标"]
+    # 26 columns: printed three pages wide at full size, the unit's code and name on each page
+    assert (ws.max_column, ws.page_setup.fitToWidth, ws.print_title_cols) == (26, 3, "$A:$B")
+    rows = _sheet_dicts(ws)
     assert [r["单位名称"] for r in rows] == [DEPT, "示例市群众艺术馆", None, "合计"]
     a, b = _figures(bureau / "a_jcdj.xlsx"), _figures(bureau / "b_mof9.xlsx")
     total = rows[-1]

@@ -173,8 +173,30 @@ FIGURE_WIDTH = 11  # a money or rate column: 12,345,678.90 at most in a bureau's
 OTHER_WIDTH = 9  # any other column (a rule of the pivot, a unit's name over its counts)
 
 
+# An A4 landscape page prints about 140 characters of column width at full size; a sheet is
+# printed one page wide while that keeps it at 55 % or more, else over as many pages as keep
+# it at full size, the columns naming the unit repeated on each.
+PAGE_WIDTH = 140
+LEGIBLE_SCALE = 0.55
+NAMING = ("文件", "单位编码", "单位名称", "单位")
+
+
 def _width(column: str, widths: dict[str, float], figure: bool) -> float:
     return widths.get(column, FIGURE_WIDTH if figure else OTHER_WIDTH)
+
+
+def _pages_wide(header: list[str], widths: list[float]) -> tuple[int, int]:
+    """(pages the sheet is printed wide, how many of its first columns repeat on each)."""
+    total = sum(widths)
+    if total <= PAGE_WIDTH / LEGIBLE_SCALE:
+        return 1, 0
+    naming = 0
+    while naming < len(header) and header[naming] in NAMING:
+        naming += 1
+    fixed = sum(widths[:naming])
+    if fixed > PAGE_WIDTH / 2:  # the naming columns would crowd out the figures
+        naming, fixed = 0, 0
+    return math.ceil((total - fixed) / (PAGE_WIDTH - fixed)), naming
 
 
 def _write(path: Path, frames: dict[str, pd.DataFrame], widths: dict[str, float]) -> None:
@@ -211,13 +233,16 @@ def _write(path: Path, frames: dict[str, pd.DataFrame], widths: dict[str, float]
         ws.print_title_rows = "1:1"
         ws.page_setup.orientation = "landscape"
         ws.page_setup.paperSize = "9"  # A4
-        ws.page_setup.fitToWidth = 1
+        sizes = [_width(c, widths, c in money or c in pct) for c in header]
+        pages, naming = _pages_wide(header, sizes)
+        ws.page_setup.fitToWidth = pages
         ws.page_setup.fitToHeight = 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
+        if naming:
+            ws.print_title_cols = f"A:{get_column_letter(naming)}"
         layout = []
         lines = 1
-        for i, c in enumerate(header, 1):
-            width = _width(c, widths, c in money or c in pct)
+        for i, (c, width) in enumerate(zip(header, sizes, strict=True), 1):
             ws.column_dimensions[get_column_letter(i)].width = width
             cell = ws.cell(1, i, clean_text(c))  # a unit's name heads a column of the pivot
             cell.data_type = "s"  # as typed, never a formula
