@@ -166,3 +166,70 @@ def test_select_or_ignore_naming_no_rule_is_a_usage_error():
     assert (
         run("check", SAMPLE, "--ignore", "x101", "--exit-zero").exit_code == 0
     )  # case-insensitive
+
+
+def test_json_is_written_finding_by_finding_as_one_document():
+    """The JSON of a check is made a finding at a time, exactly as json.dumps would make it
+    whole (no findings, one, several; quotes, line breaks, blanks and lists inside)."""
+    from xlfin.cli import _json_pieces
+    from xlfin.rules.engine import Finding
+
+    a = Finding("T101", "error", '差 “1”\n第二行 "x"', "表一", "C7", ("表一!C8",), "1", None)
+    b = Finding("S001", "warning", "缺少工作表", "说明数据", None)
+    for batches in ([], [("a.xlsx", [])], [("a.xlsx", [a])], [("a.xlsx", [a, b]), ("b.xlsx", [b])]):
+        counts = {"error": 1, "warning": 2, "info": 0}
+        whole = [
+            {
+                "file": file,
+                "id": f.id,
+                "severity": f.severity,
+                "sheet": f.sheet,
+                "cell": f.cell,
+                "message": f.message,
+                "related": list(f.related),
+                "expected": f.expected,
+                "actual": f.actual,
+            }
+            for file, findings in batches
+            for f in findings
+        ]
+        expected = json.dumps({"findings": whole, "counts": counts}, ensure_ascii=False, indent=1)
+        assert "".join(_json_pieces(batches, counts)) == expected
+
+
+def test_a_folder_prints_what_each_file_prints(tmp_path):
+    """A folder's findings wait on disk until printed: the output is each file's own, file
+    by file in order, the same in text and JSON as checking the files one by one."""
+    folder = tmp_path / "units"
+    folder.mkdir()
+    for name in ("a.xlsx", "b.xlsx"):
+        shutil.copyfile(SAMPLE, folder / name)
+    (folder / "c.xlsx").write_bytes(b"not a workbook")
+    one = run("check", SAMPLE, "--select", "T,N2").output.strip().splitlines()[:-1]
+    res = run("check", folder, "--jobs", "2", "--select", "T,N2")
+    assert res.exit_code == 2
+    lines = [x for x in res.stdout.strip().splitlines() if not x.startswith(str(folder / "c"))]
+    assert lines[:-1] == [
+        x.replace(str(SAMPLE), str(folder / name)) for name in ("a.xlsx", "b.xlsx") for x in one
+    ]
+    assert len(one) == 13 and lines[-1] == "共 26 条：错误 2，警告 4，提示 20（3 个文件）"
+    data = json.loads(run("check", folder, "--format", "json", "--select", "T,N2").stdout)
+    single = json.loads(run("check", SAMPLE, "--format", "json", "--select", "T,N2").output)
+    assert [(f["file"], f["id"], f["cell"]) for f in data["findings"]] == [
+        (str(folder / name), f["id"], f["cell"])
+        for name in ("a.xlsx", "b.xlsx")
+        for f in single["findings"]
+    ]
+    assert data["counts"] == {k: 2 * v for k, v in single["counts"].items()}
+
+
+def test_finding_spool_gives_each_file_its_findings_back():
+    from xlfin.bulk import FindingSpool
+
+    spool = FindingSpool()
+    a = [("T101", "error", "表一!C7", "差 1"), ("S001", "warning", "说明数据", "缺少")]
+    spool.put("a.xlsx", a)
+    spool.put("b.xlsx", [("N201", "warning", "说明数据!K6", "。。")])
+    assert spool.of("a.xlsx") == a and spool.of("b.xlsx")[0][0] == "N201"
+    assert spool.of("c.xlsx") == []
+    spool.close()

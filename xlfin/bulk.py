@@ -472,18 +472,28 @@ def run_jobs(
     initargs: tuple,
     workers: int,
     progress: Callable[[], None] | None = None,
+    consume: Callable[[object, object], None] | None = None,
 ) -> list[tuple[object, object]]:
     """Run *worker* over *jobs* in *workers* processes (1: in this process); (job, result) pairs,
-    a raised exception as the result."""
-    results = []
+    a raised exception as the result. *consume*: called with each pair as it comes instead
+    (nothing is kept; the list returned is empty)."""
+    results: list = []
+
+    def keep(job, result) -> None:
+        if consume is None:
+            results.append((job, result))
+        else:
+            consume(job, result)
+
     if workers <= 1:
         if initializer:
             initializer(*initargs)
         for job in jobs:
             try:
-                results.append((job, worker(job)))
+                result = worker(job)
             except Exception as e:  # one unit's failure never stops the others
-                results.append((job, e))
+                result = e
+            keep(job, result)
             if progress:
                 progress()
         return results
@@ -495,12 +505,13 @@ def run_jobs(
         for fut in as_completed(futures):
             job = futures[fut]
             try:
-                results.append((job, fut.result()))
+                result = fut.result()
             except BrokenProcessPool:  # a worker died: say which job killed it, below
                 broken.append(job)
                 continue
             except Exception as e:
-                results.append((job, e))
+                result = e
+            keep(job, result)
             if progress:
                 progress()
     # A dead worker breaks the whole pool: every job still pending fails with it. Run those
@@ -509,11 +520,12 @@ def run_jobs(
     for job in broken:
         with ProcessPoolExecutor(1, initializer=initializer, initargs=initargs) as alone:
             try:
-                results.append((job, alone.submit(worker, job).result()))
+                result = alone.submit(worker, job).result()
             except BrokenProcessPool:
-                results.append((job, ProcessDied("处理这个文件的进程意外终止（内存或资源耗尽）")))
+                result = ProcessDied("处理这个文件的进程意外终止（内存或资源耗尽）")
             except Exception as e:
-                results.append((job, e))
+                result = e
+        keep(job, result)
         if progress:
             progress()
     return results
@@ -698,33 +710,76 @@ def consolidate(
     return total
 
 
-class ProjectSpool:
-    """The 绩效自评 projects of a merge in unit order, kept in a temporary file (a part's
-    projects a record) instead of memory: ten thousand units' forms are read back one part at
-    a time while the consolidated workbook is written. A sequence: len() and iteration."""
+class Spool:
+    """Records kept in a temporary file instead of memory (gone when the file is closed or
+    the process ends): what a run over thousands of units would otherwise hold until its
+    end. Each record is read back by its index, or all of them in order."""
+
+    def __init__(self, prefix: str) -> None:
+        self._file = tempfile.TemporaryFile(prefix=prefix)
+        self._records: list[tuple[int, int]] = []  # (offset, length) of each record
+
+    def add(self, record) -> int:
+        """Keep *record*; its index."""
+        data = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
+        self._records.append((self._file.seek(0, os.SEEK_END), len(data)))
+        self._file.write(data)
+        return len(self._records) - 1
+
+    def get(self, index: int):
+        offset, length = self._records[index]
+        self._file.seek(offset)
+        return pickle.loads(self._file.read(length))
+
+    def records(self) -> Iterator:
+        for i in range(len(self._records)):
+            yield self.get(i)
+
+    def close(self) -> None:
+        self._file.close()
+
+
+class ProjectSpool(Spool):
+    """The 绩效自评 projects of a merge in unit order (a part's projects a record): ten
+    thousand units' forms are read back one part at a time while the consolidated workbook is
+    written. A sequence: len() and iteration."""
 
     def __init__(self) -> None:
-        self._file = tempfile.TemporaryFile(prefix="xlfin-merge-")  # gone when closed
-        self._records: list[tuple[int, int]] = []  # (offset, length) of each part
+        super().__init__("xlfin-merge-")
         self._count = 0
         self.most_indicators = 0  # the most indicator rows of one project
 
-    def add(self, projects: list) -> None:
+    def add(self, projects: list) -> int:
         if not projects:
-            return
-        data = pickle.dumps(projects, protocol=pickle.HIGHEST_PROTOCOL)
-        self._records.append((self._file.seek(0, os.SEEK_END), len(data)))
-        self._file.write(data)
+            return -1
         self._count += len(projects)
         self.most_indicators = max(self.most_indicators, *(len(p.indicators) for p in projects))
+        return super().add(projects)
 
     def __len__(self) -> int:
         return self._count
 
     def __iter__(self) -> Iterator:
-        for offset, length in self._records:
-            self._file.seek(offset)
-            yield from pickle.loads(self._file.read(length))
+        for projects in self.records():
+            yield from projects
+
+
+class FindingSpool(Spool):
+    """The findings of a folder's check, each file's (id, severity, where, message) as a
+    record, read back file by file when they are printed or written to the summary: the
+    parent of ``check DIR`` holds the units' counts, not their 280,000 findings."""
+
+    def __init__(self) -> None:
+        super().__init__("xlfin-check-")
+        self._index: dict[str, int] = {}
+
+    def put(self, file: str, findings: list[tuple[str, str, str, str]]) -> None:
+        self._index[file] = self.add(findings)
+
+    def of(self, file: str) -> list[tuple[str, str, str, str]]:
+        """The findings of *file* (none when it has none or was not checked)."""
+        index = self._index.get(file)
+        return [] if index is None else self.get(index)
 
 
 def _is_num(v) -> bool:

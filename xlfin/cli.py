@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable, Iterator
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -245,7 +246,6 @@ def check(
     year: DetectedYearOpt = None,
 ) -> None:
     """校验工作簿：表内、表间勾稽关系，结构，说明数据与绩效自评表。退出码 0 无问题，1 有达到 --fail-on 级别的发现，2 无法读取或用法错误。"""
-    import json
 
     from xlfin.io.reader import ReadError, read_detected
     from xlfin.rules import run
@@ -288,12 +288,13 @@ def check(
             check_output(summary, force, paths)
         except OutputError as e:
             fail(str(e))
-    worst = None
-    all_findings = []
     counts = {"error": 0, "warning": 0, "info": 0}
-    outcomes = []
+    outcomes, spool = [], None
+    # each file's findings, file by file in the order given: a folder's wait on disk until
+    # printed (its parent holds the units' counts, not their findings)
+    batches: Iterable[tuple[str, list]]
     if len(paths) > 1 or jobs > 1 or summary is not None:
-        outcomes = _check_many(paths, profile, year, sel, ign, jobs)
+        outcomes, spool, counts = _check_many(paths, profile, year, sel, ign, jobs)
         for o in outcomes:
             if o.status == "无法读取":
                 err.print(
@@ -301,10 +302,13 @@ def check(
                     soft_wrap=True,
                 )
                 unreadable = True
-                continue
-            for f in o.findings:
-                all_findings.append((o.file, f))
+        batches = (
+            (o.file, [_finding(*t) for t in spool.of(o.file)])
+            for o in outcomes
+            if o.status != "无法读取"
+        )
     else:
+        checked = []
         for path in paths:
             try:
                 book, found = read_detected(path, profile, year)
@@ -319,55 +323,30 @@ def check(
                 )
             prof = found.profile
             report = run(book, prof, sel, ign)
+            checked.append((str(path), report.findings))
             for f in report.findings:
-                all_findings.append((str(path), f))
+                counts[f.severity] += 1
             if mark:
                 _mark(path, output, in_place, force, report, prof)
-    for _file, f in all_findings:
-        counts[f.severity] += 1
-        if worst is None or RANK[f.severity] < RANK[worst]:
-            worst = f.severity
-    if summary is not None:
-        _write_summary(summary, outcomes, force, paths)
-    if output_format == OutputFormat.json:
-        data = [
-            {
-                "file": file,
-                "id": f.id,
-                "severity": f.severity,
-                "sheet": f.sheet,
-                "cell": f.cell,
-                "message": f.message,
-                "related": list(f.related),
-                "expected": f.expected,
-                "actual": f.actual,
-            }
-            for file, f in all_findings
-        ]
-        typer.echo(json.dumps({"findings": data, "counts": counts}, ensure_ascii=False, indent=1))
-    else:
-        from xlfin.marks import SEVERITY_CN
-
-        files = {file: i for i, (file, _f) in reversed(list(enumerate(all_findings)))}
-        # each file's findings errors first, then warnings, then info (sheet order within)
-        colour = {"error": "bold red", "warning": "yellow", "info": "cyan"}
-        for file, f in sorted(all_findings, key=lambda x: (files[x[0]], RANK[x[1].severity])):
-            where = f"{f.sheet}!{f.cell}" if f.cell else (f.sheet or "")
-            # colour only on a terminal (rich: not when piped, not with NO_COLOR); one line a
-            # finding, never wrapped inside a number
-            out.print(
-                styled(
-                    f"{file}:{where}: {f.id} ",
-                    (SEVERITY_CN[f.severity], colour[f.severity]),
-                    f" {f.message}",
-                ),
-                soft_wrap=True,
+        batches = checked
+    worst = next((s for s in ("error", "warning", "info") if counts[s]), None)
+    try:
+        if summary is not None:
+            _write_summary(summary, outcomes, force, paths, spool)
+        if output_format == OutputFormat.json:
+            for piece in _json_pieces(batches, counts):
+                typer.echo(piece, nl=False)
+            typer.echo("")
+        else:
+            _print_findings(batches)
+            n = sum(counts.values())
+            typer.echo(
+                f"共 {n} 条：错误 {counts['error']}，警告 {counts['warning']}，提示 {counts['info']}"
+                f"（{len(paths)} 个文件）"
             )
-        n = sum(counts.values())
-        typer.echo(
-            f"共 {n} 条：错误 {counts['error']}，警告 {counts['warning']}，提示 {counts['info']}"
-            f"（{len(paths)} 个文件）"
-        )
+    finally:
+        if spool is not None:
+            spool.close()
     if unreadable:
         raise typer.Exit(2)
     if not exit_zero and worst is not None and RANK[worst] <= RANK[fail_on.value]:
@@ -397,47 +376,107 @@ def _progress(total: int, what: str):
     return bar, lambda n=1: bar.advance(task, n)
 
 
-class _FindingRow:
-    """A finding rebuilt from a worker's plain tuple."""
+def _finding(rid: str, severity: str, where: str, message: str):
+    """A finding rebuilt from a worker's plain (id, severity, where, message)."""
+    from xlfin.rules.engine import Finding
 
-    def __init__(self, rid, severity, where, message):
-        from xlfin.rules.engine import Finding
+    sheet, _, cell = where.partition("!")
+    return Finding(rid, severity, message, sheet or None, cell or None)
 
-        sheet, _, cell = where.partition("!")
-        self.f = Finding(rid, severity, message, sheet or None, cell or None)
+
+def _print_findings(batches) -> None:
+    """One line a finding, each file's errors first, then warnings, then info (sheet order
+    within); colour only on a terminal (rich: not when piped, not with NO_COLOR), never
+    wrapped inside a number."""
+    from xlfin.marks import SEVERITY_CN
+    from xlfin.rules.engine import RANK
+
+    colour = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+    for file, findings in batches:
+        for f in sorted(findings, key=lambda f: RANK[f.severity]):
+            where = f"{f.sheet}!{f.cell}" if f.cell else (f.sheet or "")
+            out.print(
+                styled(
+                    f"{file}:{where}: {f.id} ",
+                    (SEVERITY_CN[f.severity], colour[f.severity]),
+                    f" {f.message}",
+                ),
+                soft_wrap=True,
+            )
+
+
+def _json_pieces(batches, counts: dict[str, int]) -> Iterator[str]:
+    """``json.dumps({"findings": […], "counts": counts}, ensure_ascii=False, indent=1)``
+    made finding by finding (a folder's findings are never one string in memory)."""
+    import json
+    import textwrap
+
+    yield '{\n "findings": ['
+    first = True
+    for file, findings in batches:
+        for f in findings:
+            item = {
+                "file": file,
+                "id": f.id,
+                "severity": f.severity,
+                "sheet": f.sheet,
+                "cell": f.cell,
+                "message": f.message,
+                "related": list(f.related),
+                "expected": f.expected,
+                "actual": f.actual,
+            }
+            text = json.dumps(item, ensure_ascii=False, indent=1)
+            yield ("\n" if first else ",\n") + textwrap.indent(text, "  ")
+            first = False
+    yield ("]" if first else "\n ]") + ',\n "counts": '
+    yield textwrap.indent(json.dumps(counts, ensure_ascii=False, indent=1), " ")[1:] + "\n}"
 
 
 def _check_many(paths, profile, year, sel, ign, jobs):
-    from xlfin.bulk import _check_one, _init_checker, run_jobs
-    from xlfin.rules.engine import Finding, selected
+    """Check *paths* in *jobs* processes: (outcomes in the order of *paths*, each without its
+    findings, the FindingSpool that holds them, the counts by severity)."""
+    from xlfin.bulk import FindingSpool, Outcome, _check_one, _init_checker, run_jobs
+    from xlfin.rules.engine import selected
 
-    bar, advance = _progress(len(paths), "校验")
-    with bar:
-        results = run_jobs(
-            [str(p) for p in paths], _check_one, _init_checker, (profile, year), jobs, advance
-        )
-    outcomes = []
-    order = {str(p): i for i, p in enumerate(paths)}
-    for _path, o in sorted(results, key=lambda r: order[r[0]]):
+    spool = FindingSpool()
+    counts = {"error": 0, "warning": 0, "info": 0}
+    done: dict[str, Outcome] = {}
+
+    def keep(path: str, o) -> None:
         if isinstance(o, Exception):
-            from xlfin.bulk import Outcome
-
-            o = Outcome(Path(_path).name, "", "无法读取", _path, str(o))
-        kept = []
-        for rid, severity, where, message in o.findings:
-            if selected(rid, sel, ign):
-                sheet, _, cell = where.partition("!")
-                kept.append(Finding(rid, severity, message, sheet or None, cell or None))
-        o.findings = kept
-        o.errors = sum(1 for f in kept if f.severity == "error")
-        o.warnings = sum(1 for f in kept if f.severity == "warning")
+            o = Outcome(Path(path).name, "", "无法读取", path, str(o))
+        kept = [f for f in o.findings if selected(f[0], sel, ign)]
+        for f in kept:
+            counts[f[1]] += 1
+        o.errors = sum(1 for f in kept if f[1] == "error")
+        o.warnings = sum(1 for f in kept if f[1] == "warning")
         if o.status != "无法读取":
             o.status = "有错误" if o.errors else ("有警告" if o.warnings else "通过")
-        outcomes.append(o)
-    return outcomes
+        if kept:
+            spool.put(path, kept)
+        o.findings = []
+        done[path] = o
+
+    bar, advance = _progress(len(paths), "校验")
+    try:
+        with bar:
+            run_jobs(
+                [str(p) for p in paths],
+                _check_one,
+                _init_checker,
+                (profile, year),
+                jobs,
+                advance,
+                consume=keep,
+            )
+    except BaseException:
+        spool.close()
+        raise
+    return [done[str(p)] for p in paths], spool, counts
 
 
-def _write_summary(path: Path, outcomes, force: bool, inputs=()) -> None:
+def _write_summary(path: Path, outcomes, force: bool, inputs=(), spool=None) -> None:
     from xlfin.io.summary import write_summary
 
     try:
@@ -445,7 +484,7 @@ def _write_summary(path: Path, outcomes, force: bool, inputs=()) -> None:
     except OutputError as e:
         fail(str(e))
     try:
-        write_summary(path, outcomes)
+        write_summary(path, outcomes, (lambda o: spool.of(o.file)) if spool else None)
     except OSError as e:
         cannot_write(path, e)
     err.print(f"已写入汇总：{path}", soft_wrap=True)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -40,8 +41,26 @@ def _figure(o, key):
     return next((f for f in o.figures if f.key == key), None)
 
 
-def summary_frames(outcomes) -> dict[str, pd.DataFrame]:
-    """汇总 (a row per unit), 全部发现 (a row per finding), 规则×单位 (error counts)."""
+FINDING_COLUMNS = ["文件", "单位名称", "规则", "级别", "位置", "说明"]
+
+
+@dataclass
+class Rows:
+    """A sheet whose rows are made while it is written (a row per finding of every unit),
+    never held whole: its columns, how many rows, and a function that yields them."""
+
+    columns: list[str]
+    count: int
+    make: Callable[[], Iterator[tuple]]
+
+
+def summary_frames(outcomes, findings_of=None) -> dict[str, pd.DataFrame | Rows]:
+    """汇总 (a row per unit), 全部发现 (a row per finding), 规则×单位 (error counts).
+    *findings_of(o)*: the unit's findings as (id, severity, where, message), read when they
+    are needed (``check DIR`` keeps them on disk); by default ``o.findings`` (Finding
+    objects or such tuples)."""
+    if findings_of is None:
+        findings_of = _own_findings
     labels = _labels(outcomes)
     completion = [
         k
@@ -49,6 +68,8 @@ def summary_frames(outcomes) -> dict[str, pd.DataFrame]:
         if any(getattr(_figure(o, k), "completion", None) is not None for o in outcomes)
     ]
     rows = []
+    errors: dict[tuple[str, str], int] = {}  # (rule, unit) → errors
+    total = 0
     for o in outcomes:
         row = {"文件": o.file, "单位编码": o.key, "单位名称": o.name, "状态": o.status}
         row.update({"错误": o.errors, "警告": o.warnings})
@@ -58,65 +79,62 @@ def summary_frames(outcomes) -> dict[str, pd.DataFrame]:
         for key in completion:
             f = _figure(o, key)
             row[f"{dict(labels)[key]}完成年初预算%"] = f.completion if f else None
+        found = findings_of(o)
+        total += len(found)
         row["主要问题"] = "；".join(
-            f"{f.id} {f.where} {f.message}" for f in o.findings if f.severity != "info"
+            f"{rid} {where} {message}"
+            for rid, severity, where, message in found
+            if severity != "info"
         )[:500]
         row["原因"] = o.reason
         rows.append(row)
+        unit = o.name or o.file
+        for rid, severity, _where, _message in found:
+            if severity == "error":
+                errors[(rid, unit)] = errors.get((rid, unit), 0) + 1
     units = pd.DataFrame(rows)
-    # column by column, repeated texts as categories: 10,000 units' findings stay small
-    columns: dict[str, list] = {k: [] for k in ("文件", "单位名称", "规则", "级别", "位置", "说明")}
-    for o in outcomes:
-        for f in o.findings:
-            columns["文件"].append(o.file)
-            columns["单位名称"].append(o.name)
-            columns["规则"].append(f.id)
-            columns["级别"].append(SEVERITY[f.severity])
-            columns["位置"].append(f.where)
-            columns["说明"].append(f.message)
-    found = pd.DataFrame(
-        {
-            k: pd.Categorical(v) if k in ("文件", "单位名称", "规则", "级别") else v
-            for k, v in columns.items()
-        }
-    )
-    del columns
-    errors = found[found["级别"] == "错误"].astype(object)
-    if len(found) > EXCEL_ROWS - 2:  # the sheet holds what Excel can show, and says so
-        cut = len(found) - (EXCEL_ROWS - 2)
-        found = pd.concat(
-            [
-                found.iloc[: EXCEL_ROWS - 2],
-                pd.DataFrame(
-                    [
-                        {
-                            "文件": f"……另有 {cut} 条未列出（超过 Excel 的行数上限），全部发现请用 --format json 导出"
-                        }
-                    ]
-                ),
-            ],
-            ignore_index=True,
-        )
-    errors["单位"] = errors["单位名称"].where(errors["单位名称"] != "", errors["文件"])
+    shown = min(total, EXCEL_ROWS - 2)  # the sheet holds what Excel can show, and says so
+
+    def finding_rows() -> Iterator[tuple]:
+        n = 0
+        for o in outcomes:
+            for rid, severity, where, message in findings_of(o):
+                if n == shown:
+                    note = f"……另有 {total - shown} 条未列出（超过 Excel 的行数上限），全部发现请用 --format json 导出"
+                    yield (note, None, None, None, None, None)
+                    return
+                yield (o.file, o.name, rid, SEVERITY[severity], where, message)
+                n += 1
+
+    found_rows = Rows(FINDING_COLUMNS, shown + (1 if total > shown else 0), finding_rows)
     # a rule a row and a unit a column, while the units fit a printed page's width and
     # Excel's columns; beyond, a unit a row and a rule a column (rules are few)
-    wide = errors["单位"].nunique() > PIVOT_MAX_UNIT_COLUMNS
-    rows, cols = ("单位", "规则") if wide else ("规则", "单位")
-    if errors.empty:
-        pivot = pd.DataFrame({rows: [], "合计": []})
+    wide = len({unit for _rule, unit in errors}) > PIVOT_MAX_UNIT_COLUMNS
+    index, cols = ("单位", "规则") if wide else ("规则", "单位")
+    if not errors:
+        pivot = pd.DataFrame({index: [], "合计": []})
     else:
+        counts = pd.DataFrame(
+            [(rule, unit, n) for (rule, unit), n in errors.items()], columns=["规则", "单位", "n"]
+        )
         pivot = pd.pivot_table(
-            errors,
-            index=rows,
+            counts,
+            index=index,
             columns=cols,
-            values="位置",
-            aggfunc="count",
+            values="n",
+            aggfunc="sum",
             fill_value=0,
             margins=True,
             margins_name="合计",
         ).reset_index()
         pivot.columns.name = None
-    return {"汇总": units, "全部发现": found, f"{rows}×{cols}": pivot}
+    return {"汇总": units, "全部发现": found_rows, f"{index}×{cols}": pivot}
+
+
+def _own_findings(o) -> list[tuple[str, str, str, str]]:
+    return [
+        f if isinstance(f, tuple) else (f.id, f.severity, f.where, f.message) for f in o.findings
+    ]
 
 
 PIVOT_MAX_UNIT_COLUMNS = 12  # units as columns while they print legibly on one page
@@ -199,7 +217,7 @@ def _pages_wide(header: list[str], widths: list[float]) -> tuple[int, int]:
     return math.ceil((total - fixed) / (PAGE_WIDTH - fixed)), naming
 
 
-def _write(path: Path, frames: dict[str, pd.DataFrame], widths: dict[str, float]) -> None:
+def _write(path: Path, frames: dict[str, pd.DataFrame | Rows], widths: dict[str, float]) -> None:
     """The frames as sheets: header frozen, filtered and wrapped, texts as texts (a typed “=…”
     is never a formula), money with 2 decimals, long texts wrapped in rows as tall as they
     need, one page wide. openpyxl builds each sheet with its header and settings (widths,
@@ -226,10 +244,11 @@ def _write(path: Path, frames: dict[str, pd.DataFrame], widths: dict[str, float]
         ws = wb.create_sheet(name)
         header = [str(c) for c in df.columns]
         money = {c for c in header if "万元" in c or _money_column(df, c)}
+        count = df.count if isinstance(df, Rows) else len(df)
         pct = {c for c in header if "%" in c}
         last = get_column_letter(max(len(header), 1))
         ws.freeze_panes = "A2"
-        ws.auto_filter.ref = f"A1:{last}{len(df) + 1}"
+        ws.auto_filter.ref = f"A1:{last}{count + 1}"
         ws.print_title_rows = "1:1"
         ws.page_setup.orientation = "landscape"
         ws.page_setup.paperSize = "9"  # A4
@@ -284,7 +303,7 @@ CHUNK_ROWS = 2000  # rows joined into one piece of the streamed sheet
 
 
 def _sheet_stream(
-    xml: str, df: pd.DataFrame, layout: list[tuple[str, int | None]], line_height: float
+    xml: str, df: pd.DataFrame | Rows, layout: list[tuple[str, int | None]], line_height: float
 ) -> Iterator[bytes]:
     """The sheet *xml* of the skeleton with the rows of *df* in place of its model row;
     *layout*: each column's kind (money, pct, wrap, top) and, wrapped, the characters a line
@@ -298,10 +317,14 @@ def _sheet_stream(
         (get_column_letter(i), style[kind], room) for i, (kind, room) in enumerate(layout, 1)
     ]
     last = columns[-1][0] if columns else "A"
-    head = _DIMENSION.sub(f'<dimension ref="A1:{last}{len(df) + 1}"/>', xml[: model.start()], 1)
+    if isinstance(df, Rows):
+        count, values_of = df.count, df.make()
+    else:
+        count, values_of = len(df), df.itertuples(index=False, name=None)
+    head = _DIMENSION.sub(f'<dimension ref="A1:{last}{count + 1}"/>', xml[: model.start()], 1)
     yield head.encode("utf-8")
     chunk: list[str] = []
-    for r, values in enumerate(df.itertuples(index=False, name=None), 2):
+    for r, values in enumerate(values_of, 2):
         cells = []
         lines = 1
         for (letter, s, room), v in zip(columns, values, strict=True):
@@ -350,14 +373,16 @@ def _plain(v):
     return v
 
 
-def _money_column(df: pd.DataFrame, column) -> bool:
+def _money_column(df: pd.DataFrame | Rows, column) -> bool:
+    if isinstance(df, Rows):
+        return False  # the findings: texts
     values = [v for v in df[column] if v is not None and not (isinstance(v, float) and pd.isna(v))]
     return bool(values) and all(isinstance(v, Decimal) for v in values)
 
 
-def write_summary(path: Path, outcomes) -> None:
-    """汇总结果.xlsx of ``check DIR --summary``."""
-    _write(path, summary_frames(outcomes), WIDTHS)
+def write_summary(path: Path, outcomes, findings_of=None) -> None:
+    """汇总结果.xlsx of ``check DIR --summary`` (*findings_of*: as for :func:`summary_frames`)."""
+    _write(path, summary_frames(outcomes, findings_of), WIDTHS)
 
 
 def write_stats(path: Path, outcomes) -> None:

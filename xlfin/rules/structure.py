@@ -104,7 +104,7 @@ def too_many_decimals(ctx: Context) -> Iterator[Finding]:
             for key in cols:
                 cell = row.cells.get(key)
                 v = cell.value if cell is not None else None
-                if isinstance(v, Decimal) and v.as_tuple().exponent < -2 and v != v.quantize(CENT):
+                if isinstance(v, Decimal) and v != v.quantize(CENT):  # 1.250 is 1.25
                     yield Finding(
                         "S009",
                         "warning",
