@@ -171,28 +171,14 @@ def test_select_or_ignore_naming_no_rule_is_a_usage_error():
 def test_json_is_written_finding_by_finding_as_one_document():
     """The JSON of a check is made a finding at a time, exactly as json.dumps would make it
     whole (no findings, one, several; quotes, line breaks, blanks and lists inside)."""
-    from xlfin.cli import _json_pieces
+    from xlfin.cli import _finding_json, _json_pieces
     from xlfin.rules.engine import Finding
 
     a = Finding("T101", "error", '差 “1”\n第二行 "x"', "表一", "C7", ("表一!C8",), "1", None)
     b = Finding("S001", "warning", "缺少工作表", "说明数据", None)
     for batches in ([], [("a.xlsx", [])], [("a.xlsx", [a])], [("a.xlsx", [a, b]), ("b.xlsx", [b])]):
         counts = {"error": 1, "warning": 2, "info": 0}
-        whole = [
-            {
-                "file": file,
-                "id": f.id,
-                "severity": f.severity,
-                "sheet": f.sheet,
-                "cell": f.cell,
-                "message": f.message,
-                "related": list(f.related),
-                "expected": f.expected,
-                "actual": f.actual,
-            }
-            for file, findings in batches
-            for f in findings
-        ]
+        whole = [_finding_json(file, f) for file, findings in batches for f in findings]
         expected = json.dumps({"findings": whole, "counts": counts}, ensure_ascii=False, indent=1)
         assert "".join(_json_pieces(batches, counts)) == expected
 

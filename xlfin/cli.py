@@ -405,6 +405,21 @@ def _print_findings(batches) -> None:
             )
 
 
+def _finding_json(file: str, f) -> dict:
+    """A finding of *file* as the JSON output gives it."""
+    return {
+        "file": file,
+        "id": f.id,
+        "severity": f.severity,
+        "sheet": f.sheet,
+        "cell": f.cell,
+        "message": f.message,
+        "related": list(f.related),
+        "expected": f.expected,
+        "actual": f.actual,
+    }
+
+
 def _json_pieces(batches, counts: dict[str, int]) -> Iterator[str]:
     """``json.dumps({"findings": […], "counts": counts}, ensure_ascii=False, indent=1)``
     made finding by finding (a folder's findings are never one string in memory)."""
@@ -415,18 +430,7 @@ def _json_pieces(batches, counts: dict[str, int]) -> Iterator[str]:
     first = True
     for file, findings in batches:
         for f in findings:
-            item = {
-                "file": file,
-                "id": f.id,
-                "severity": f.severity,
-                "sheet": f.sheet,
-                "cell": f.cell,
-                "message": f.message,
-                "related": list(f.related),
-                "expected": f.expected,
-                "actual": f.actual,
-            }
-            text = json.dumps(item, ensure_ascii=False, indent=1)
+            text = json.dumps(_finding_json(file, f), ensure_ascii=False, indent=1)
             yield ("\n" if first else ",\n") + textwrap.indent(text, "  ")
             first = False
     yield ("]" if first else "\n ]") + ',\n "counts": '
