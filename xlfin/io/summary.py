@@ -1,8 +1,10 @@
 """The finance bureau's workbooks: ``check DIR --summary`` and ``xlfin stats``, as pandas
-DataFrames written to Excel (pandas is imported here only, never by a single-file check).
+DataFrames written to Excel (pandas is imported here only, never by a single-file check); the
+sheet with every finding of every unit is made row by row as it is written, never held whole.
 
 Money stays Decimal until the cell; every text is written as text (a unit name starting with
-“=” is never a formula); each sheet has a frozen, filtered header and prints one page wide.
+“=” is never a formula); each sheet has a frozen, filtered header, wraps its long texts and
+prints one page wide, or over as many pages as keep it legible.
 """
 
 from __future__ import annotations
