@@ -369,3 +369,20 @@ def test_a_check_scans_only_the_sheets_it_reads(monkeypatch):
         sizes = {name: zf.getinfo(part).file_size for name, part in parts.items()}
     read = [n for n in sizes if n not in ("公开封面", "代码表")]
     assert len(sizes) == 17 and sorted(scanned) == sorted(sizes[n] for n in read)
+
+
+def test_reading_some_sheets_again_lays_them_out_once(monkeypatch):
+    """A last-year workbook read for its tables only (generate --last-year, one per unit):
+    the format with just those sheets is made once, so its layouts are not worked out again
+    for every unit's file."""
+    import xlfin.layout as layout
+    from xlfin.io.reader import read_sheets
+
+    made = []
+    real = layout._compute_layout
+    monkeypatch.setattr(layout, "_compute_layout", lambda p, sid: made.append(sid) or real(p, sid))
+    first, _ = read_sheets(SAMPLE, {"T01", "T05"})
+    after_first = len(made)
+    again, _ = read_sheets(SAMPLE, {"T01", "T05"})
+    assert set(first.tables) == set(again.tables) == {"T01", "T05"}
+    assert len(made) == after_first  # nothing laid out again

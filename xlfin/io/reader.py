@@ -951,9 +951,13 @@ def read_detected(
             names, grids = open_values(path, scans)
             found = detect(names, grids, profile_id, year)
             profile = found.profile
-            if only is not None:
-                profile = dataclasses.replace(
-                    profile, sheets=tuple(s for s in profile.sheets if s.id in only)
+            if only is not None:  # made once for the format: its layouts are kept with it
+                full = found.profile
+                profile = full.remember(
+                    ("only", frozenset(only)),
+                    lambda: dataclasses.replace(
+                        full, sheets=tuple(s for s in full.sheets if s.id in only)
+                    ),
                 )
             book = read_grids(
                 names, grids, profile, None, str(path), scans, partial=only is not None
