@@ -338,6 +338,12 @@ def test_a_dying_worker_marks_only_its_own_job():
     }
     assert isinstance(results["bad"], ProcessDied)
     assert str(results["bad"]).endswith(" / the process working on this file died")
+    # handed over as they come (check DIR keeps nothing): the same pairs, each once
+    seen = []
+    assert run_jobs(jobs, _dies_on_bad, None, (), 2, consume=lambda *pair: seen.append(pair)) == []
+    assert sorted(k for k, _ in seen) == sorted(jobs)
+    assert {k: v for k, v in seen if k != "bad"} == {"a": "A", "b": "B", "c": "C", "d": "D"}
+    assert isinstance(dict(seen)["bad"], ProcessDied)
 
 
 def test_messages_and_progress_print_as_typed(tmp_path):
