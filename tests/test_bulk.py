@@ -377,6 +377,9 @@ def test_summary_has_key_figures_findings_and_a_rule_by_unit_pivot(bureau, tmp_p
     assert Decimal(str(a["“三公”经费（万元）"])) == Decimal("0.68")
     assert Decimal(str(a["一般公共预算财政拨款支出完成年初预算%"])) == Decimal("70.15")
     assert units["b_mof9.xlsx"]["状态"] == "通过" and units["b_mof9.xlsx"]["错误"] == 0
+    problems = a["主要问题"]  # errors and warnings, cut with a word where they go on
+    assert problems.startswith("T961 机构运行经费政府采购资产信息表!D11 表十一授予中小企业合同金额")
+    assert len(problems) == 500 and problems.endswith("……（其余见“全部发现”）")
     assert (
         units["c_broken.xlsx"]["状态"] == "无法读取"
         and units["c_broken.xlsx"]["收支总计（万元）"] is None

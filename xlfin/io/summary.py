@@ -83,11 +83,13 @@ def summary_frames(outcomes, findings_of=None) -> dict[str, pd.DataFrame | Rows]
             row[f"{dict(labels)[key]}完成年初预算%"] = f.completion if f else None
         found = findings_of(o)
         total += len(found)
-        row["主要问题"] = "；".join(
-            f"{rid} {where} {message}"
-            for rid, severity, where, message in found
-            if severity != "info"
-        )[:500]
+        row["主要问题"] = _cut(
+            "；".join(
+                f"{rid} {where} {message}"
+                for rid, severity, where, message in found
+                if severity != "info"
+            )
+        )
         row["原因"] = o.reason
         rows.append(row)
         unit = o.name or o.file
@@ -131,6 +133,17 @@ def summary_frames(outcomes, findings_of=None) -> dict[str, pd.DataFrame | Rows]
         ).reset_index()
         pivot.columns.name = None
     return {"汇总": units, "全部发现": found_rows, f"{index}×{cols}": pivot}
+
+
+PROBLEMS_LENGTH = 500  # characters of a unit's 主要问题 (every finding is on 全部发现)
+
+
+def _cut(text: str) -> str:
+    """*text*, or its first characters and a note that the rest is on the 全部发现 sheet."""
+    if len(text) <= PROBLEMS_LENGTH:
+        return text
+    more = "……（其余见“全部发现”）"
+    return text[: PROBLEMS_LENGTH - len(more)].rstrip("；") + more
 
 
 def _own_findings(o) -> list[tuple[str, str, str, str]]:
