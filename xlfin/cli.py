@@ -480,7 +480,7 @@ def _check_many(paths, profile, year, sel, ign, jobs):
     return [done[str(p)] for p in paths], spool, counts
 
 
-def _write_summary(path: Path, outcomes, force: bool, inputs=(), spool=None) -> None:
+def _write_summary(path: Path, outcomes, force: bool, inputs, spool) -> None:
     from xlfin.io.summary import write_summary
 
     try:
@@ -488,7 +488,7 @@ def _write_summary(path: Path, outcomes, force: bool, inputs=(), spool=None) -> 
     except OutputError as e:
         fail(str(e))
     try:
-        write_summary(path, outcomes, (lambda o: spool.of(o.file)) if spool else None)
+        write_summary(path, outcomes, lambda o: spool.of(o.file))
     except OSError as e:
         cannot_write(path, e)
     err.print(f"已写入汇总：{path}", soft_wrap=True)

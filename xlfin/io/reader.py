@@ -164,7 +164,7 @@ class SheetGrid:
             line = self.rows[row - 1]
             if col <= len(line):
                 raw = line[col - 1]
-        src = new_source(Source, (self.name, column_letter(col) + str(row)))
+        src = new_source(Source, (self.name, addr(row, col)))
         if raw is None or raw == "":
             if self.no_value and src.cell in self.no_value:
                 self.problem(

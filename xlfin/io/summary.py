@@ -56,13 +56,10 @@ class Rows:
     make: Callable[[], Iterator[tuple]]
 
 
-def summary_frames(outcomes, findings_of=None) -> dict[str, pd.DataFrame | Rows]:
+def summary_frames(outcomes, findings_of) -> dict[str, pd.DataFrame | Rows]:
     """汇总 (a row per unit), 全部发现 (a row per finding), 规则×单位 (error counts).
     *findings_of(o)*: the unit's findings as (id, severity, where, message), read when they
-    are needed (``check DIR`` keeps them on disk); by default ``o.findings`` (Finding
-    objects or such tuples)."""
-    if findings_of is None:
-        findings_of = _own_findings
+    are needed (``check DIR`` keeps them on disk)."""
     labels = _labels(outcomes)
     completion = [
         k
@@ -144,12 +141,6 @@ def _cut(text: str) -> str:
         return text
     more = "……（其余见“全部发现”）"
     return text[: PROBLEMS_LENGTH - len(more)].rstrip("；") + more
-
-
-def _own_findings(o) -> list[tuple[str, str, str, str]]:
-    return [
-        f if isinstance(f, tuple) else (f.id, f.severity, f.where, f.message) for f in o.findings
-    ]
 
 
 PIVOT_MAX_UNIT_COLUMNS = 12  # units as columns while they print legibly on one page
@@ -395,7 +386,7 @@ def _money_column(df: pd.DataFrame | Rows, column) -> bool:
     return bool(values) and all(isinstance(v, Decimal) for v in values)
 
 
-def write_summary(path: Path, outcomes, findings_of=None) -> None:
+def write_summary(path: Path, outcomes, findings_of) -> None:
     """汇总结果.xlsx of ``check DIR --summary`` (*findings_of*: as for :func:`summary_frames`)."""
     _write(path, summary_frames(outcomes, findings_of), WIDTHS)
 

@@ -150,7 +150,7 @@ class LazyGrids:
     sheet reaching far beyond the tables by the bounded reader): a check reads the sheets
     its format has, not the hidden 代码表 nor a sheet nobody asks for."""
 
-    def __init__(self, path: Path, wb, scans: dict):
+    def __init__(self, path: Path, wb, scans):  # scans: a dict or LazyScans
         self.path, self.wb, self.scans, self.done = path, wb, scans, {}
 
     def __getitem__(self, name: str) -> list[list]:
